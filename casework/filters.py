@@ -1,0 +1,62 @@
+"""The case list filters (django-filter)."""
+
+import django_filters
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+
+from contacts.models import Organisation
+
+from .models import Case, Subject, Team
+from .workflow import CaseKind, Status
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        help_text="Reference, a word from the description, or a person's name",
+    )
+    kind = django_filters.ChoiceFilter(choices=CaseKind.choices, empty_label="Any kind")
+    status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(), empty_label="Any organisation"
+    )
+    subject = django_filters.ModelChoiceFilter(
+        field_name="subjects", queryset=Subject.objects.all(), empty_label="Any subject"
+    )
+    team = django_filters.ModelChoiceFilter(queryset=Team.objects.all(), empty_label="Any team")
+    assignee = django_filters.ModelChoiceFilter(
+        queryset=get_user_model().objects.filter(is_active=True).order_by("username"),
+        empty_label="Anyone",
+    )
+    received_after = django_filters.DateFilter(
+        field_name="received_on",
+        lookup_expr="gte",
+        label="Received from",
+        help_text="For example, 01/04/2026",
+    )
+    received_before = django_filters.DateFilter(
+        field_name="received_on",
+        lookup_expr="lte",
+        label="Received to",
+        help_text="For example, 31/03/2027",
+    )
+
+    class Meta:
+        model = Case
+        fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("received_after", "received_before"):
+            self.form.fields[name].error_messages["invalid"] = "Enter a real date, like 01/04/2026"
+        self.form.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(reference__iexact=value) | Q(description__icontains=value)
+        for term in value.split():
+            match |= Q(parties__person__family_name__istartswith=term)
+        return queryset.filter(match).distinct()

@@ -1,0 +1,244 @@
+"""Reads over cases: work lists, the case story, and its history of changes."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Prefetch, QuerySet
+
+from contacts.models import Contact, Person
+
+from .models import Case, CaseParty, StatusChange
+
+
+def cases_for(user) -> QuerySet[Case]:
+    """The cases `user` may see, with what list pages show joined in."""
+    return Case.objects.visible_to(user).select_related("organisation", "team", "assignee")
+
+
+def my_open_cases(user) -> QuerySet[Case]:
+    return cases_for(user).filter(assignee=user).unfinished().order_by("due_on", "received_on")
+
+
+def due_now(user, today: date) -> QuerySet[Case]:
+    """Unfinished cases in the user's scope due today or already overdue, most urgent first:
+    their own, their teams', or (with nothing allocated) ones they opened."""
+    mine = cases_for(user).due_by(today)
+    if user.teams.exists():
+        mine = mine.filter(team__in=user.teams.all()) | mine.filter(assignee=user)
+    else:
+        mine = mine.filter(assignee=user) | mine.filter(opened_by=user, assignee__isnull=True)
+    return mine.order_by("due_on", "received_on")
+
+
+def recent_contacts(user, limit: int = 10) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(logged_by=user, case__in=Case.objects.visible_to(user))
+        .select_related("case", "person")
+        .order_by("-logged_at")[:limit]
+    )
+
+
+def case_page(user, reference: str) -> Case:
+    """The case with everything its page shows, or Case.DoesNotExist if out of scope."""
+    return (
+        cases_for(user)
+        .select_related("service_area", "escalated_from", "opened_by")
+        .prefetch_related(
+            "subjects",
+            "staff_groups",
+            Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.select_related(
+                    "person", "logged_by", "organisation", "from_organisation"
+                ).order_by("contacted_at"),
+            ),
+            Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
+            "escalations",
+        )
+        .get(reference=reference)
+    )
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    title: str
+    detail: str = ""
+    by: str = ""
+
+
+def timeline(case: Case) -> list[TimelineEntry]:
+    """What happened, oldest first: contacts and status changes (uses prefetched rows)."""
+    entries = [
+        TimelineEntry(
+            at=c.contacted_at,
+            title=f"{c.get_channel_display()} contact"
+            + (f" from {c.person.full_name}" if c.person else ""),
+            detail=c.summary,
+            by=_user_name(c.logged_by),
+        )
+        for c in case.contacts.all()
+    ]
+    for change in case.status_changes.all():
+        title = (
+            f"Status: {change.get_new_status_display()}"
+            if not change.old_status
+            else f"Status: {change.get_old_status_display()} → {change.get_new_status_display()}"
+        )
+        entries.append(
+            TimelineEntry(
+                at=change.changed_at,
+                title=title,
+                detail=change.reason,
+                by=_user_name(change.changed_by),
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _user_name(user) -> str:
+    if user is None:
+        return "System"
+    return user.get_full_name() or user.get_username()
+
+
+@dataclass
+class HistoryEntry:
+    at: datetime
+    by: str
+    action: str
+    record: str
+    reason: str
+    changes: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+_ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
+_SKIP_FIELDS = {"id", "case", "created_at", "logged_at"}
+
+
+def _display(model, field_name: str, value, related_names: dict) -> str:
+    if value in (None, ""):
+        return "—"
+    f = model._meta.get_field(field_name)
+    if f.many_to_many:
+        names = [related_names.get((f.related_model, _m2m_target(v)), "?") for v in value]
+        return ", ".join(sorted(names)) or "—"
+    if f.is_relation:
+        return related_names.get((f.related_model, value), f"#{value}")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, datetime):
+        return value.strftime("%d %b %Y %H:%M")
+    if isinstance(value, date):
+        return value.strftime("%d %b %Y")
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def _m2m_target(row: dict):
+    # m2m history rows are dicts of {<model>: pk, <target>: pk}; the target is the last key.
+    return list(row.values())[-1]
+
+
+def _label(model, record) -> str:
+    if model is Case:
+        return "Case"
+    if model is Contact:
+        return f"Contact of {record.contacted_at:%d %b %Y %H:%M}"
+    if model is CaseParty:
+        role = dict(CaseParty._meta.get_field("role").flatchoices).get(record.role)
+        return f"Person on case ({role})"
+    return model._meta.verbose_name.capitalize()
+
+
+def case_history(case: Case) -> list[HistoryEntry]:
+    """Every recorded change to the case and its parts, newest first: who, when, which
+    fields changed from what to what, and the reason given."""
+    sources = [
+        (Case, list(case.history.select_related("history_user").order_by("history_id"))),
+        (
+            Contact,
+            list(
+                Contact.history.filter(case_id=case.pk)
+                .select_related("history_user")
+                .order_by("history_id")
+            ),
+        ),
+        (
+            CaseParty,
+            list(
+                CaseParty.history.filter(case_id=case.pk)
+                .select_related("history_user")
+                .order_by("history_id")
+            ),
+        ),
+    ]
+    # Collect every foreign key value first so names are fetched once per related model.
+    wanted: dict = defaultdict(set)
+    diffs = []
+    for model, records in sources:
+        previous_by_object: dict = {}
+        for record in records:
+            prev = previous_by_object.get(record.id)
+            changes = []
+            if prev is not None and record.history_type == "~":
+                delta = record.diff_against(prev)
+                changes = [(c.field, c.old, c.new) for c in delta.changes]
+            elif record.history_type == "+":
+                changes = [
+                    (f.name, None, getattr(record, f.attname))
+                    for f in model._meta.concrete_fields
+                    if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
+                ]
+            changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
+            for name, old, new in changes:
+                f = model._meta.get_field(name)
+                if f.is_relation:
+                    for value in (old, new):
+                        if f.many_to_many and value:
+                            wanted[f.related_model].update(_m2m_target(v) for v in value)
+                        elif value not in (None, "") and not f.many_to_many:
+                            wanted[f.related_model].add(value)
+            diffs.append((model, record, changes))
+            previous_by_object[record.id] = record
+    names = {}
+    for related_model, pks in wanted.items():
+        for pk, obj in related_model._default_manager.in_bulk(list(pks)).items():
+            names[(related_model, pk)] = str(obj) if not isinstance(obj, Person) else obj.full_name
+    entries = []
+    for model, record, changes in diffs:
+        if record.history_type == "~" and not changes:
+            continue
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                by=_user_name(record.history_user),
+                action=_ACTIONS.get(record.history_type, record.history_type),
+                record=_label(model, record),
+                reason=record.history_change_reason or "",
+                changes=[
+                    (
+                        str(model._meta.get_field(name).verbose_name).capitalize(),
+                        _display(model, name, old, names),
+                        _display(model, name, new, names),
+                    )
+                    for name, old, new in changes
+                ],
+            )
+        )
+    return sorted(entries, key=lambda e: e.at, reverse=True)
+
+
+def person_cases(user, person: Person) -> QuerySet[Case]:
+    return cases_for(user).filter(parties__person=person).distinct().order_by("-received_on")
+
+
+def person_contacts(user, person: Person) -> QuerySet[Contact]:
+    return (
+        Contact.objects.filter(person=person, case__in=Case.objects.visible_to(user))
+        .select_related("case", "logged_by")
+        .order_by("-contacted_at")
+    )

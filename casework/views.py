@@ -1,0 +1,323 @@
+"""Staff pages: my work, logging a contact, the case list and case page, people.
+
+Views are thin: they check the role (`role_required`), scope case data to the user
+(`Case.objects.visible_to`), parse input with a form, call a service or selector, render.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import deadlines
+from config.roles import CASEWORK_ROLES, COMMISSIONER, has_role, role_required
+from contacts.models import Person
+from contacts.selectors import search_people
+
+from . import selectors, services
+from .exceptions import CaseworkError, TransitionNotAllowed
+from .filters import CaseFilter
+from .forms import (
+    NEW_CASE,
+    AddPartyForm,
+    CaseDetailsForm,
+    ContactForm,
+    PersonForm,
+    StatusChangeForm,
+)
+from .models import Case
+from .workflow import Status
+
+PAGE_SIZE = 25
+
+
+def home(request):
+    """Everyone lands here after signing in; commissioners go to their reports."""
+    if not request.user.is_authenticated:
+        return redirect("login")
+    if has_role(request.user, *CASEWORK_ROLES):
+        return my_work(request)
+    if has_role(request.user, COMMISSIONER):
+        return redirect("reports:overview")
+    if request.user.is_staff:
+        return redirect("admin:index")
+    raise PermissionDenied("Your account has no role yet. Ask an administrator to give you one.")
+
+
+@role_required(*CASEWORK_ROLES)
+def my_work(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "casework/my_work.html",
+        {
+            "today": today,
+            "due_now": _with_days_left(selectors.due_now(request.user, today)[:50], today),
+            "my_cases": _with_days_left(selectors.my_open_cases(request.user)[:50], today),
+            "recent_contacts": selectors.recent_contacts(request.user),
+        },
+    )
+
+
+def _with_days_left(cases, today):
+    cases = list(cases)
+    for case in cases:
+        case.days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
+    return cases
+
+
+@role_required(*CASEWORK_ROLES)
+def log_contact(request):
+    """Step 1: find the person (or choose a new one). Step 2: the contact form."""
+    person = None
+    person_id = request.GET.get("person") or request.POST.get("person_id")
+    new_person = request.GET.get("new") == "1" or request.POST.get("new_person") == "1"
+    if person_id:
+        person = get_object_or_404(Person, pk=person_id)
+    if person is None and not new_person:
+        query = request.GET.get("q", "")
+        people = list(search_people(query)[:20]) if query else []
+        return render(
+            request,
+            "casework/contact_find_person.html",
+            {"query": query, "results": _people_with_history(request.user, people)},
+        )
+
+    open_cases = list(selectors.person_cases(request.user, person).unfinished()) if person else []
+    person_form = PersonForm(request.POST or None) if new_person else None
+    form = ContactForm(request.POST or None, open_cases=open_cases)
+    if request.method == "POST":
+        forms_valid = form.is_valid() & (person_form.is_valid() if person_form else True)
+        if forms_valid:
+            try:
+                contact = _save_contact(request, form, person, person_form, open_cases)
+            except CaseworkError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Contact logged on case {contact.case.reference}.")
+                return redirect("case_detail", reference=contact.case.reference)
+    return render(
+        request,
+        "casework/contact_form.html",
+        {
+            "form": form,
+            "person_form": person_form,
+            "person": person,
+            "open_cases": open_cases,
+            "earlier_contacts": selectors.person_contacts(request.user, person)[:5]
+            if person
+            else [],
+        },
+    )
+
+
+@transaction.atomic
+def _save_contact(request, form, person, person_form, open_cases):
+    data = form.cleaned_data
+    now = timezone.now()
+    if person_form is not None:
+        person = services.create_person(
+            by=request.user,
+            reason="Person added while logging a contact",
+            **person_form.cleaned_data,
+        )
+    case = None
+    if data["case_choice"] != NEW_CASE:
+        case = next(c for c in open_cases if c.reference == data["case_choice"])
+    return services.log_contact(
+        by=request.user,
+        at=now,
+        channel=data["channel"],
+        contacted_at=data["contacted_at"],
+        summary=data["summary"],
+        person=person,
+        relationship=data["relationship"],
+        case=case,
+        new_case_kind=data["kind"] or None,
+        organisation=data["organisation"],
+        service_area=data["service_area"],
+        from_organisation=data["from_organisation"],
+    )
+
+
+def _people_with_history(user, people):
+    for person in people:
+        person.visible_cases = list(selectors.person_cases(user, person)[:5])
+        person.contact_count = selectors.person_contacts(user, person).count()
+    return people
+
+
+@role_required(*CASEWORK_ROLES)
+def case_list(request):
+    case_filter = CaseFilter(request.GET or None, queryset=selectors.cases_for(request.user))
+    cases = (
+        case_filter.qs
+        if case_filter.is_bound and case_filter.is_valid()
+        else (
+            selectors.cases_for(request.user) if not case_filter.is_bound else Case.objects.none()
+        )
+    )
+    page = Paginator(cases.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "casework/case_list.html",
+        {
+            "filter": case_filter,
+            "page": page,
+            "query_string": query.urlencode(),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _get_case(request, reference):
+    try:
+        return selectors.case_page(request.user, reference)
+    except Case.DoesNotExist:
+        # Out of scope looks the same as missing: no hint that the reference exists.
+        raise Http404("No case with that reference, or it is not one you can see.") from None
+
+
+@role_required(*CASEWORK_ROLES)
+def case_detail(request, reference):
+    case = _get_case(request, reference)
+    today = timezone.localdate()
+    days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
+    return render(
+        request,
+        "casework/case_detail.html",
+        {
+            "case": case,
+            "today": today,
+            "days_left": days_left,
+            "timeline": selectors.timeline(case),
+            "history": selectors.case_history(case),
+            "status_form": StatusChangeForm(case=case),
+            "can_change_status": bool(StatusChangeForm(case=case).fields["new_status"].choices),
+        },
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def case_edit(request, reference):
+    case = _get_case(request, reference)
+    form = CaseDetailsForm(request.POST or None, instance=Case.objects.get(pk=case.pk))
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        reason = data.pop("reason")
+        subjects = data.pop("subjects")
+        staff_groups = data.pop("staff_groups")
+        try:
+            services.update_case_details(
+                case,
+                by=request.user,
+                reason=reason,
+                subjects=subjects,
+                staff_groups=staff_groups,
+                **data,
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Case details saved.")
+            return redirect("case_detail", reference=case.reference)
+    return render(request, "casework/case_edit.html", {"case": case, "form": form})
+
+
+@role_required(*CASEWORK_ROLES)
+def case_change_status(request, reference):
+    case = _get_case(request, reference)
+    form = StatusChangeForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        new_status = form.cleaned_data["new_status"]
+        try:
+            if new_status == Status.ESCALATED:
+                complaint = services.escalate_to_complaint(
+                    case, by=request.user, at=timezone.now(), reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.change_status(
+                    case,
+                    new_status,
+                    by=request.user,
+                    at=timezone.now(),
+                    reason=form.cleaned_data["reason"],
+                    outcome=form.cleaned_data["outcome"],
+                )
+        except (CaseworkError, TransitionNotAllowed) as error:
+            form.add_error(None, str(error))
+        else:
+            if new_status == Status.ESCALATED:
+                messages.success(request, f"Escalated to formal complaint {complaint.reference}.")
+                return redirect("case_detail", reference=complaint.reference)
+            messages.success(request, "Status changed.")
+            return redirect("case_detail", reference=case.reference)
+    return render(request, "casework/case_status.html", {"case": case, "form": form})
+
+
+@role_required(*CASEWORK_ROLES)
+def case_add_person(request, reference):
+    """Add someone already on file to a case; find them by search first."""
+    case = _get_case(request, reference)
+    query = request.GET.get("q", "")
+    results = list(search_people(query)[:20]) if query else []
+    form = AddPartyForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.add_party(
+                case,
+                form.cleaned_data["person"],
+                form.cleaned_data["role"],
+                by=request.user,
+                relationship=form.cleaned_data["relationship"],
+            )
+            messages.success(request, f"{form.cleaned_data['person'].full_name} added to the case.")
+            return redirect("case_detail", reference=case.reference)
+    return render(
+        request,
+        "casework/case_add_person.html",
+        {"case": case, "query": query, "results": results, "form": form},
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def person_search(request):
+    query = request.GET.get("q", "")
+    people = list(search_people(query)[:50]) if query else []
+    return render(
+        request,
+        "casework/person_search.html",
+        {"query": query, "results": _people_with_history(request.user, people)},
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def person_detail(request, pk):
+    person = get_object_or_404(Person, pk=pk)
+    cases = list(selectors.person_cases(request.user, person))
+    contacts = list(selectors.person_contacts(request.user, person)[:100])
+    if (
+        not cases
+        and not contacts
+        and not has_role(request.user, "Customer care officer", "Complaints manager")
+    ):
+        # An investigator may only see people on their teams' cases.
+        raise Http404("No such person, or not one you can see.")
+    return render(
+        request,
+        "casework/person_detail.html",
+        {
+            "person": person,
+            "cases": cases,
+            "contacts": contacts,
+            "log_url": reverse("log_contact") + f"?person={person.pk}",
+        },
+    )

@@ -1,0 +1,58 @@
+"""Reads over people and contacts."""
+
+import re
+from datetime import date, datetime
+
+from django.db.models import Q, QuerySet
+
+from .models import Person
+from .validators import normalise_nhs_number
+
+POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$|^[A-Z]{1,2}\d[A-Z\d]?$")
+DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
+
+
+def parse_date(text: str) -> date | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search_people(query: str) -> QuerySet[Person]:
+    """People matching what an officer typed: an NHS number, a date of birth, a phone number,
+    a postcode (whole or outward part), or a name ("Smith", "Jo Smith", "Smith, Jo").
+
+    Each term must match; a term is tried against every field it could plausibly be.
+    """
+    query = (query or "").strip()
+    if not query:
+        return Person.objects.none()
+    people = Person.objects.all()
+    digits = normalise_nhs_number(query)
+    if len(digits) == 10 and not re.search(r"[A-Za-z/]", query):
+        # Ten digits is an NHS number or a phone number without the leading 0.
+        return people.filter(Q(nhs_number=digits) | Q(phone__contains=digits))
+    day = parse_date(query)
+    if day:
+        return people.filter(date_of_birth=day)
+    if len(digits) >= 6 and re.fullmatch(r"[\d\s+()-]+", query):
+        return people.filter(phone__contains=digits)
+    upper = query.upper()
+    if POSTCODE_RE.match(upper):
+        compact = upper.replace(" ", "")
+        if len(compact) >= 5:
+            return people.filter(postcode__iexact=f"{compact[:-3]} {compact[-3:]}")
+        return people.filter(postcode__istartswith=f"{compact} ")
+    terms = [t for t in re.split(r"[\s,]+", query) if t]
+    for term in terms:
+        term_day = parse_date(term)
+        if term_day:
+            people = people.filter(date_of_birth=term_day)
+        else:
+            people = people.filter(
+                Q(family_name__istartswith=term) | Q(given_name__istartswith=term)
+            )
+    return people

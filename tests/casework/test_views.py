@@ -1,0 +1,237 @@
+"""Staff pages as each role sees them, and the log-a-contact form's handling of bad input."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Case
+from casework.workflow import CaseKind, Status
+from contacts.models import Contact, Person
+from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, subject
+
+pytestmark = pytest.mark.django_db
+
+
+def _contact_post(**overrides):
+    now = timezone.localtime() - dt.timedelta(minutes=5)
+    data = {
+        "channel": "phone",
+        "contacted_on": now.strftime("%d/%m/%Y"),
+        "contacted_time": now.strftime("%H:%M"),
+        "case_choice": "new",
+        "kind": CaseKind.PALS_CONCERN,
+        "relationship": "self",
+        "summary": "Could not get through to the ward for two days.",
+    }
+    data.update(overrides)
+    return data
+
+
+def _new_person(**overrides):
+    data = {
+        "new_person": "1",
+        "person-given_name": "Jo",
+        "person-family_name": "Bloggs",
+        "person-date_of_birth": "15/03/1984",
+        "person-nhs_number": "943 476 5919",
+        "person-phone": "07700 900123",
+        "person-postcode": "LS1 4AP",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_anonymous_visitor_is_sent_to_sign_in(client):
+    response = client.get(reverse("case_list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("url_name", ["case_list", "person_search", "log_contact"])
+def test_commissioner_cannot_open_pages_that_show_people(client, commissioner, url_name):
+    client.force_login(commissioner)
+    assert client.get(reverse(url_name)).status_code == 403
+
+
+def test_commissioner_lands_on_reports(client, commissioner):
+    client.force_login(commissioner)
+    response = client.get(reverse("home"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("reports:overview")
+    assert b"Cases received by kind" in response.content
+
+
+def test_commissioner_cannot_open_a_case_page(client, commissioner):
+    case = CaseFactory()
+    client.force_login(commissioner)
+    assert client.get(reverse("case_detail", args=[case.reference])).status_code == 403
+
+
+def test_investigator_sees_only_their_teams_cases(client, investigator, team):
+    mine = CaseFactory()
+    Case.objects.filter(pk=mine.pk).update(team=team)
+    other = CaseFactory()
+    client.force_login(investigator)
+    assert client.get(reverse("case_detail", args=[mine.reference])).status_code == 200
+    assert client.get(reverse("case_detail", args=[other.reference])).status_code == 404
+    listing = client.get(reverse("case_list")).content.decode()
+    assert mine.reference in listing and other.reference not in listing
+
+
+def test_officer_logs_a_contact_from_a_new_person_and_a_case_opens(officer_client):
+    response = officer_client.post(reverse("log_contact"), {**_contact_post(), **_new_person()})
+    case = Case.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("case_detail", args=[case.reference])
+    assert case.kind == CaseKind.PALS_CONCERN and case.status == Status.OPEN
+    person = Person.objects.get()
+    assert person.nhs_number == "9434765919"
+    assert Contact.objects.get().person == person
+
+
+def test_second_contact_for_a_found_person_can_join_their_open_case(officer_client):
+    person = PersonFactory(family_name="Bloggs")
+    case = CaseFactory(kind=CaseKind.PALS_CONCERN, person=person)
+    found = officer_client.get(reverse("log_contact"), {"q": "Bloggs"}).content.decode()
+    assert person.full_name in found and case.reference in found
+    form_page = officer_client.get(reverse("log_contact"), {"person": person.pk}).content.decode()
+    assert case.reference in form_page
+    officer_client.post(
+        reverse("log_contact"),
+        _contact_post(person_id=person.pk, case_choice=case.reference, summary="Rang back"),
+    )
+    assert case.contacts.count() == 2
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"person-nhs_number": "943 476 5918"}, "check digit"),
+        ({"person-date_of_birth": "01/01/2999"}, "Date of birth must be today or in the past"),
+        ({"contacted_on": "01/01/2999"}, "must not be in the future"),
+        ({"channel": ""}, "Select how the person contacted us"),
+        ({"kind": ""}, "Select what kind of matter the new case is"),
+        ({"summary": ""}, "Enter what the person told us"),
+    ],
+)
+def test_bad_input_shows_a_plain_error_and_keeps_what_was_typed(officer_client, overrides, message):
+    data = {**_contact_post(), **_new_person()}
+    data.update(overrides)
+    response = officer_client.post(reverse("log_contact"), data)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "There is a problem" in page
+    assert message in page
+    assert 'value="Bloggs"' in page  # the person's name survives the round trip
+    if overrides.get("summary") != "":
+        assert "Could not get through to the ward" in page
+    assert Case.objects.count() == 0 and Person.objects.count() == 0
+
+
+def test_nhs_number_already_on_file_is_refused_to_avoid_a_duplicate(officer_client):
+    PersonFactory(given_name="Jo", family_name="Bloggs", nhs_number="9434765919")
+    response = officer_client.post(reverse("log_contact"), {**_contact_post(), **_new_person()})
+    assert "already has this NHS number" in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_case_list_filters_by_kind_subject_and_received_dates(officer_client, officer):
+    complaint = CaseFactory(kind=CaseKind.COMPLAINT, received_on=dt.date(2026, 4, 10))
+    complaint.subjects.add(subject("COMMUNICATIONS"))
+    concern = CaseFactory(kind=CaseKind.PALS_CONCERN, received_on=dt.date(2026, 4, 12))
+    old = CaseFactory(kind=CaseKind.COMPLAINT, received_on=dt.date(2025, 1, 10))
+    page = officer_client.get(reverse("case_list"), {"kind": "complaint"}).content.decode()
+    assert complaint.reference in page and old.reference in page
+    assert concern.reference not in page
+    page = officer_client.get(
+        reverse("case_list"),
+        {"subject": subject("COMMUNICATIONS").pk, "received_after": "01/04/2026"},
+    ).content.decode()
+    assert complaint.reference in page
+    assert concern.reference not in page and old.reference not in page
+
+
+def test_case_list_search_matches_reference_and_person_name(officer_client):
+    person = PersonFactory(family_name="Quigley")
+    case = CaseFactory(person=person)
+    other = CaseFactory()
+    page = officer_client.get(reverse("case_list"), {"q": "Quigley"}).content.decode()
+    assert case.reference in page and other.reference not in page
+    page = officer_client.get(reverse("case_list"), {"q": other.reference}).content.decode()
+    assert other.reference in page and case.reference not in page
+
+
+def test_case_list_bad_date_filter_says_what_is_wrong(officer_client):
+    page = officer_client.get(reverse("case_list"), {"received_after": "31/02/2026"})
+    assert "Enter a real date" in page.content.decode()
+
+
+def test_case_list_pages_through_results(officer_client):
+    for _ in range(27):
+        CaseFactory(kind=CaseKind.ENQUIRY)
+    first = officer_client.get(reverse("case_list")).content.decode()
+    second = officer_client.get(reverse("case_list"), {"page": 2}).content.decode()
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+
+
+def test_case_page_shows_people_contacts_deadline_and_history(officer_client, officer):
+    person = PersonFactory(given_name="Jo", family_name="Bloggs")
+    case = CaseFactory(
+        kind=CaseKind.COMPLAINT, person=person, received_on=dt.date(2025, 1, 6), by=officer
+    )
+    organisation = OrganisationFactory(name="Riverside Surgery")
+    officer_client.post(
+        reverse("case_edit", args=[case.reference]),
+        {
+            "description": case.description,
+            "organisation": organisation.pk,
+            "reason": "Practice named in the follow-up call",
+        },
+    )
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Jo Bloggs" in page and "Complainant" in page and "Patient" in page
+    assert "Acknowledge the complaint" in page and "Thursday 9 January 2025" in page
+    assert "Overdue by" in page  # January 2025 is long past
+    assert "Practice named in the follow-up call" in page  # the reason, in History
+    assert "Riverside Surgery" in page and "—" in page  # old → new of the organisation
+
+
+def test_editing_a_case_without_a_reason_is_refused_and_keeps_the_edit(officer_client):
+    case = CaseFactory()
+    response = officer_client.post(
+        reverse("case_edit", args=[case.reference]),
+        {"description": "A new description typed by the officer", "reason": ""},
+    )
+    page = response.content.decode()
+    assert "Enter the reason for the change" in page
+    assert "A new description typed by the officer" in page
+    case.refresh_from_db()
+    assert case.description != "A new description typed by the officer"
+
+
+def test_status_form_offers_only_allowed_moves_and_closes_with_outcome(officer_client):
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
+    page = officer_client.get(reverse("case_change_status", args=[case.reference])).content
+    assert b'value="closed"' in page and b'value="acknowledged"' not in page
+    response = officer_client.post(
+        reverse("case_change_status", args=[case.reference]),
+        {"new_status": "closed", "reason": "Response sent"},
+    )
+    assert "Select the outcome before closing the case" in response.content.decode()
+    officer_client.post(
+        reverse("case_change_status", args=[case.reference]),
+        {"new_status": "closed", "outcome": "upheld", "reason": "Response sent"},
+    )
+    case.refresh_from_db()
+    assert case.status == Status.CLOSED and case.outcome == "upheld"
+
+
+def test_my_work_lists_assigned_cases_and_whats_due(officer_client, officer):
+    case = CaseFactory(kind=CaseKind.COMPLAINT, received_on=dt.date(2025, 1, 6), by=officer)
+    Case.objects.filter(pk=case.pk).update(assignee=officer)
+    page = officer_client.get(reverse("home")).content.decode()
+    assert "My work" in page
+    assert page.count(case.reference) >= 2  # in "due or overdue" and in "my open cases"
+    assert "Overdue by" in page
