@@ -62,6 +62,24 @@ def case_page(user, reference: str) -> Case:
 
 
 @dataclass
+class CasePerson:
+    person: Person
+    roles: list[str]
+    relationship: str
+
+
+def people_on_case(case: Case) -> list[CasePerson]:
+    """Each person once, with all their roles (uses the prefetched parties)."""
+    people: dict[int, CasePerson] = {}
+    for party in case.parties.all():
+        entry = people.setdefault(
+            party.person_id, CasePerson(party.person, [], party.get_relationship_display())
+        )
+        entry.roles.append(party.get_role_display())
+    return list(people.values())
+
+
+@dataclass
 class TimelineEntry:
     at: datetime
     title: str
@@ -207,7 +225,12 @@ def case_history(case: Case) -> list[HistoryEntry]:
     names = {}
     for related_model, pks in wanted.items():
         for pk, obj in related_model._default_manager.in_bulk(list(pks)).items():
-            names[(related_model, pk)] = str(obj) if not isinstance(obj, Person) else obj.full_name
+            if isinstance(obj, Person):
+                names[(related_model, pk)] = obj.full_name
+            elif hasattr(obj, "get_full_name"):
+                names[(related_model, pk)] = obj.get_full_name() or obj.get_username()
+            else:
+                names[(related_model, pk)] = str(obj)
     entries = []
     for model, record, changes in diffs:
         if record.history_type == "~" and not changes:

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import deadlines
-from config.roles import CASEWORK_ROLES, COMMISSIONER, has_role, role_required
+from config.roles import CASEWORK_ROLES, COMMISSIONER, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Person
 from contacts.selectors import search_people
 
@@ -30,7 +30,7 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import Case
-from .workflow import Status
+from .workflow import Status, allowed_next
 
 PAGE_SIZE = 25
 
@@ -164,6 +164,7 @@ def case_list(request):
     page = Paginator(cases.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    page.object_list = _with_days_left(page.object_list, timezone.localdate())
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -198,10 +199,10 @@ def case_detail(request, reference):
             "case": case,
             "today": today,
             "days_left": days_left,
+            "people": selectors.people_on_case(case),
             "timeline": selectors.timeline(case),
             "history": selectors.case_history(case),
-            "status_form": StatusChangeForm(case=case),
-            "can_change_status": bool(StatusChangeForm(case=case).fields["new_status"].choices),
+            "can_change_status": bool(allowed_next(case.kind, case.status)),
         },
     )
 
@@ -302,13 +303,9 @@ def person_search(request):
 @role_required(*CASEWORK_ROLES)
 def person_detail(request, pk):
     person = get_object_or_404(Person, pk=pk)
-    cases = list(selectors.person_cases(request.user, person))
+    cases = _with_days_left(selectors.person_cases(request.user, person), timezone.localdate())
     contacts = list(selectors.person_contacts(request.user, person)[:100])
-    if (
-        not cases
-        and not contacts
-        and not has_role(request.user, "Customer care officer", "Complaints manager")
-    ):
+    if not cases and not contacts and not has_role(request.user, *UNIT_WIDE_ROLES):
         # An investigator may only see people on their teams' cases.
         raise Http404("No such person, or not one you can see.")
     return render(

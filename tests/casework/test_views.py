@@ -235,3 +235,17 @@ def test_my_work_lists_assigned_cases_and_whats_due(officer_client, officer):
     assert "My work" in page
     assert page.count(case.reference) >= 2  # in "due or overdue" and in "my open cases"
     assert "Overdue by" in page
+
+
+def test_person_page_lists_their_cases_with_deadlines(officer_client):
+    person = PersonFactory(given_name="Jo", family_name="Bloggs")
+    case = CaseFactory(kind=CaseKind.COMPLAINT, person=person, received_on=dt.date(2025, 1, 6))
+    page = officer_client.get(reverse("person_detail", args=[person.pk])).content.decode()
+    assert case.reference in page and "Overdue by" in page
+
+
+def test_investigator_cannot_open_a_person_outside_their_teams_cases(client, investigator):
+    stranger = PersonFactory()
+    CaseFactory(person=stranger)
+    client.force_login(investigator)
+    assert client.get(reverse("person_detail", args=[stranger.pk])).status_code == 404

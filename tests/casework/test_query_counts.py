@@ -1,0 +1,57 @@
+"""Pages run a fixed number of queries however many rows they show (no N+1)."""
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import services
+from casework.workflow import CaseKind
+from tests.factories import CaseFactory, PersonFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _busy_case(officer, contacts=12):
+    person = PersonFactory()
+    case = CaseFactory(kind=CaseKind.COMPLAINT, person=person, by=officer)
+    for n in range(contacts):
+        now = timezone.now()
+        services.log_contact(
+            by=officer,
+            at=now,
+            channel="phone",
+            contacted_at=now,
+            summary=f"Update {n}",
+            person=PersonFactory(),
+            case=case,
+            relationship="relative",
+        )
+    return case
+
+
+def test_case_list_query_count_does_not_grow_with_rows(
+    officer_client, officer, django_assert_max_num_queries
+):
+    for _ in range(25):
+        CaseFactory(kind=CaseKind.ENQUIRY)
+    with django_assert_max_num_queries(10):
+        officer_client.get(reverse("case_list"))
+
+
+def test_case_page_query_count_does_not_grow_with_contacts(
+    officer_client, officer, django_assert_max_num_queries
+):
+    small = _busy_case(officer, contacts=1)
+    big = _busy_case(officer, contacts=15)
+    with django_assert_max_num_queries(30) as small_page:
+        officer_client.get(reverse("case_detail", args=[small.reference]))
+    with django_assert_max_num_queries(30) as big_page:
+        officer_client.get(reverse("case_detail", args=[big.reference]))
+    assert len(big_page.captured_queries) == len(small_page.captured_queries)
+
+
+def test_my_work_query_count_is_bounded(officer_client, officer, django_assert_max_num_queries):
+    for _ in range(10):
+        _busy_case(officer, contacts=1)
+    with django_assert_max_num_queries(15):
+        officer_client.get(reverse("home"))
