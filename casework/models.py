@@ -13,7 +13,15 @@ from simple_history.models import HistoricalRecords
 
 from config.roles import INVESTIGATOR, UNIT_WIDE_ROLES, has_role
 
-from .workflow import FINISHED, CaseKind, Outcome, Status
+from .workflow import (
+    FINISHED,
+    CaseKind,
+    ContactMethod,
+    Outcome,
+    Reg8Exclusion,
+    Status,
+    TimeLimitDecision,
+)
 
 
 class Team(models.Model):
@@ -127,7 +135,70 @@ class Case(models.Model):
         related_name="escalations",
         help_text="The PALS concern this complaint was escalated from.",
     )
+    made_orally = models.BooleanField(
+        default=False, help_text="Made by phone or in person (reg 13(2): written down)."
+    )
+    # SI 2009/309 reg 12: the time limit runs from the event or, if later, from awareness.
+    event_date = models.DateField("date of the event", null=True, blank=True)
+    became_aware_on = models.DateField("date the complainant became aware", null=True, blank=True)
+    out_of_time = models.BooleanField(default=False)
+    time_limit_decision = models.CharField(
+        max_length=20, choices=TimeLimitDecision.choices, blank=True
+    )
+    time_limit_reasons = models.TextField(blank=True)
+    time_limit_decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    time_limit_decided_on = models.DateField(null=True, blank=True)
+    # SI 2009/309 reg 13: acknowledgement and the offer to discuss handling.
     acknowledgement_due = models.DateField(null=True, blank=True)
+    acknowledged_on = models.DateField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledgement_method = models.CharField(
+        max_length=20, choices=ContactMethod.choices, blank=True
+    )
+    discussion_offered = models.BooleanField(
+        "offered to discuss handling and the response period", default=False
+    )
+    discussion_held = models.BooleanField("discussion held", default=False)
+    # The response period: agreed with the complainant, or decided by the body and told to
+    # them in writing when the offer to discuss was declined (reg 13(3)-(4)).
+    response_due = models.DateField("response due (agreed response period)", null=True, blank=True)
+    response_due_agreed_with_complainant = models.BooleanField(default=False)
+    response_due_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    response_due_set_on = models.DateField(null=True, blank=True)
+    # SI 2009/309 reg 14(4): past 6 months without a response, explain why in writing.
+    holding_letter_sent_on = models.DateField(null=True, blank=True)
+    # The investigation and the response (reg 14(2)).
+    findings = models.TextField(blank=True)
+    actions_agreed = models.TextField("actions agreed", blank=True)
+    learning = models.TextField(blank=True)
+    response_how_considered = models.TextField("how the complaint was considered", blank=True)
+    response_conclusions = models.TextField("conclusions", blank=True)
+    response_actions = models.TextField("remedial action taken or to be taken", blank=True)
+    response_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    response_approved_on = models.DateField(null=True, blank=True)
+    response_sent_on = models.DateField(null=True, blank=True)
+    # reg 16(1)(c)/18: whether the response was sent within the response period.
+    response_in_time = models.BooleanField(null=True, blank=True)
+    reg8_exclusion = models.CharField(
+        "not handled under the regulations because",
+        max_length=30,
+        choices=Reg8Exclusion.choices,
+        blank=True,
+    )
+    closure_reason = models.TextField(blank=True)
+    # The Parliamentary and Health Service Ombudsman.
+    phso_referred_on = models.DateField("referred to the Ombudsman on", null=True, blank=True)
+    phso_decision = models.TextField("Ombudsman's decision", blank=True)
+    phso_decision_on = models.DateField(null=True, blank=True)
+    phso_recommendations = models.TextField("Ombudsman's recommendations", blank=True)
     due_on = models.DateField("next deadline", null=True, blank=True)
     due_action = models.CharField("action due", max_length=100, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
@@ -190,6 +261,18 @@ class Relationship(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class Consent(models.TextChoices):
+    GIVEN = "given", "The patient has given consent"
+    NOT_NEEDED_DECEASED = "deceased", "Not needed: the patient has died"
+    NOT_NEEDED_CHILD = "child", "Not needed: the patient is a child"
+    NOT_NEEDED_NO_CAPACITY = "no_capacity", "Not needed: the patient lacks capacity"
+    REFUSED = "refused", "The patient has refused consent"
+
+
+# Consent reasons for which reg 5(4) requires the best-interests check.
+BEST_INTERESTS_NEEDED = {Consent.NOT_NEEDED_CHILD, Consent.NOT_NEEDED_NO_CAPACITY}
+
+
 class CaseParty(models.Model):
     """A person's part in a case: patient, complainant, representative, with their
     relationship to the patient."""
@@ -202,6 +285,18 @@ class CaseParty(models.Model):
     relationship = models.CharField(
         "relationship to the patient", max_length=20, choices=Relationship.choices, blank=True
     )
+    # SI 2009/309 reg 5: a representative acts with the patient's consent, unless the patient
+    # has died, is a child, or lacks capacity (then the body checks best interests).
+    consent = models.CharField(max_length=20, choices=Consent.choices, blank=True)
+    consent_method = models.CharField(max_length=20, choices=ContactMethod.choices, blank=True)
+    consent_recorded_on = models.DateField(null=True, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    best_interests_confirmed = models.BooleanField(
+        "satisfied the representative acts in the patient's best interests", null=True, blank=True
+    )
+    consent_notes = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -253,3 +348,27 @@ class ReferenceCounter(models.Model):
 
     def __str__(self):
         return f"{self.prefix}-{self.year}: {self.last_number}"
+
+
+class DigestDelivery(models.Model):
+    """One row per user per day a deadline digest was sent: written in the same transaction as
+    the send, so a rerun (or a Celery retry) the same day never sends it twice, and a failed
+    send leaves no row behind."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="digest_deliveries"
+    )
+    day = models.DateField()
+    sent_at = models.DateTimeField()
+    case_count = models.PositiveIntegerField()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "digest deliveries"
+        ordering = ["-day", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="digest_delivery_once_a_day")
+        ]
+
+    def __str__(self):
+        return f"Deadline digest for {self.user} on {self.day:%d %b %Y}"

@@ -63,6 +63,45 @@ class Outcome(models.TextChoices):
     NOT_UPHELD = "not_upheld", "Not upheld"
     WITHDRAWN = "withdrawn", "Withdrawn"
     NOT_TAKEN_FORWARD = "not_taken_forward", "Not taken forward"
+    # SI 2009/309 reg 8(1)(b): recorded, but not a statutory complaint.
+    RESOLVED_NEXT_DAY = "resolved_next_day", "Resolved by the next working day (reg 8)"
+
+
+# Outcomes that mean the response was sent: the complaint was considered and answered.
+RESPONSE_OUTCOMES = {Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD}
+
+
+class ContactMethod(models.TextChoices):
+    """How an acknowledgement, letter or decision reached the complainant (reg 13(1): orally
+    or in writing)."""
+
+    LETTER = "letter", "Letter"
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    IN_PERSON = "in_person", "In person"
+
+
+class TimeLimitDecision(models.TextChoices):
+    """SI 2009/309 reg 12(2): a late complaint is taken forward only when the complainant had
+    good reasons for the delay AND it is still possible to investigate effectively and fairly."""
+
+    NOT_NEEDED = "", "Not needed (in time)"
+    ACCEPTED = "accepted", "Taken forward: good reasons and a fair investigation is possible"
+    REFUSED = "refused", "Not taken forward: out of time"
+
+
+class Reg8Exclusion(models.TextChoices):
+    """Complaints not required to be handled under the regulations (SI 2009/309 reg 8(1))."""
+
+    ORAL_RESOLVED_NEXT_DAY = "oral_resolved", (
+        "Oral complaint resolved to the complainant's satisfaction by the next working day"
+    )
+    BY_RESPONSIBLE_BODY = "responsible_body", "Made by one responsible body about another"
+    EMPLOYEE = "employee", "An employee's complaint about their employment"
+    ALREADY_INVESTIGATED = "already_investigated", (
+        "Already investigated under the regulations or by the Ombudsman"
+    )
+    FOI_OR_SAR = "foi_or_sar", "About a subject access or freedom of information request"
 
 
 _INFORMAL = {

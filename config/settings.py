@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -168,12 +169,21 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TIMEZONE = TIME_ZONE
+# Daily jobs run by beat (`celery -A config worker -B`), in CELERY_TIMEZONE (UK time).
+CELERY_BEAT_SCHEDULE = {
+    "send-deadline-digest": {
+        "task": "casework.tasks.send_deadline_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Local targets (not national rules: see RULES.md "National practice beyond the regulations").
 PALS_TARGET_WORKING_DAYS = int(os.environ.get("PALS_TARGET_WORKING_DAYS", "5"))
 
 # The name of the unit on letters and pages.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Patient Advice and Complaints Service")
+# The address staff use to reach the system, for links in e-mails (no trailing slash needed).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True
@@ -189,5 +199,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint and fontTools log every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -2,9 +2,29 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connections
 
 from config import roles
 from tests.factories import TeamFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database set-up, plus: make the contents serialized at set-up (the
+    role groups and coded lists the data migrations seed) reachable from every connection.
+
+    A `serialized_rollback` test flushes the database afterwards and relies on the next one to
+    restore those contents. Django keeps connections per thread *and per async context*, and
+    Playwright's sync API (tests/e2e) runs an event loop in the main thread, so an e2e test gets
+    a fresh connection wrapper without the contents and starts with no groups at all whenever
+    another transactional test ran before it.
+    """
+    for alias in connections:
+        contents = getattr(connections[alias], "_test_serialized_contents", None)
+        if contents is not None:
+            # Only the default database is serialized in this project; one class attribute
+            # is visible to every wrapper of that backend.
+            type(connections[alias])._test_serialized_contents = contents
 
 
 @pytest.fixture
