@@ -12,12 +12,33 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from contacts.models import Contact, Organisation, Person
+from config.roles import MANAGER, has_role
+from contacts.models import Channel, Contact, Organisation, Person
 
 from . import deadlines
 from .exceptions import CaseworkError
-from .models import Case, CaseParty, PartyRole, ReferenceCounter, Relationship, StatusChange
-from .workflow import INITIAL_STATUS, REFERENCE_PREFIX, CaseKind, Status, check_transition
+from .models import (
+    BEST_INTERESTS_NEEDED,
+    Case,
+    CaseParty,
+    Consent,
+    PartyRole,
+    ReferenceCounter,
+    Relationship,
+    StatusChange,
+)
+from .workflow import (
+    INITIAL_STATUS,
+    REFERENCE_PREFIX,
+    RESPONSE_OUTCOMES,
+    CaseKind,
+    ContactMethod,
+    Outcome,
+    Reg8Exclusion,
+    Status,
+    TimeLimitDecision,
+    check_transition,
+)
 
 
 def next_reference(kind: str, year: int) -> str:
@@ -41,20 +62,48 @@ def next_reference(kind: str, year: int) -> str:
     return f"{prefix}-{year}-{number:06d}"
 
 
+def response_deadline(case: Case) -> date:
+    """The last day the response is in time: the agreed response period if one was set,
+    else the end of reg 14(4)'s 6 months beginning on the day of receipt (the six-month
+    point itself is already late)."""
+    if case.response_due:
+        return case.response_due
+    return deadlines.six_month_point(case.received_on) - timedelta(days=1)
+
+
 def next_deadline(case: Case) -> tuple[date | None, str]:
     """The next deadline of a case and the action due by then, from its stored dates."""
     if case.is_finished:
         return None, ""
     if case.kind == CaseKind.COMPLAINT:
         if case.status == Status.RECEIVED:
+            if case.out_of_time and not case.time_limit_decision:
+                # SI 2009/309 reg 12(2): decide before taking a late complaint forward.
+                return case.acknowledgement_due, "Decide whether to take the late complaint on"
             # SI 2009/309 reg 13(1): acknowledge within 3 working days of receipt.
             return case.acknowledgement_due, "Acknowledge the complaint"
-        # Until a response period is agreed, reg 14(4)'s 6 months (beginning on the day of
-        # receipt, so the six-month point itself is already late) is the backstop.
-        last_day = deadlines.six_month_point(case.received_on) - timedelta(days=1)
-        return last_day, "Send the response"
+        if case.status == Status.REOPENED:
+            return case.response_due, "Agree a new response date and reinvestigate"
+        if case.status == Status.AWAITING_APPROVAL:
+            return response_deadline(case), "Approve and send the response"
+        return response_deadline(case), "Send the response"
     target = deadlines.pals_target_due(case.received_on, settings.PALS_TARGET_WORKING_DAYS)
     return target, "Resolve the concern" if case.kind == CaseKind.PALS_CONCERN else "Reply"
+
+
+def needs_holding_letter(case: Case, today: date) -> bool:
+    """SI 2009/309 reg 14(4): no response within 6 months of receipt, or within the longer
+    period agreed before they expired — the body must write to explain why. Once that letter
+    has gone, it must respond as soon as reasonably practicable (no second letter)."""
+    if case.kind != CaseKind.COMPLAINT or case.response_sent_on or case.is_finished:
+        return False
+    last_day = max(
+        deadlines.six_month_point(case.received_on) - timedelta(days=1),
+        case.response_due or date.min,
+    )
+    if today <= last_day:
+        return False
+    return not (case.holding_letter_sent_on and case.holding_letter_sent_on > last_day)
 
 
 def _refresh_due(case: Case) -> None:
@@ -85,6 +134,7 @@ def open_case(
     organisation: Organisation | None = None,
     service_area=None,
     escalated_from: Case | None = None,
+    made_orally: bool = False,
     reason: str = "Case opened",
 ) -> Case:
     """Open a new case with its reference, initial status and first deadline."""
@@ -99,6 +149,7 @@ def open_case(
         organisation=organisation,
         service_area=service_area,
         escalated_from=escalated_from,
+        made_orally=made_orally,
         opened_by=by,
     )
     if kind == CaseKind.COMPLAINT:
@@ -127,6 +178,10 @@ def add_party(
         party.relationship = relationship
         _save_with_reason(party, by, reason or "Relationship to the patient changed")
     return party
+
+
+# Channels on which a complaint is made orally (reg 13(2), and reg 8(1)(b) for resolution).
+ORAL_CHANNELS = {Channel.PHONE, Channel.IN_PERSON}
 
 
 def _default_role(kind: str) -> str:
@@ -168,6 +223,7 @@ def log_contact(
             at=at,
             organisation=organisation,
             service_area=service_area,
+            made_orally=channel in ORAL_CHANNELS,
             reason=f"Case opened from a {channel.replace('_', ' ')} contact",
         )
     contact = Contact(
@@ -209,6 +265,11 @@ def change_status(
 ) -> Case:
     """Move a case to `new_status` if its kind allows it from where it is now."""
     case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.kind == CaseKind.COMPLAINT:
+        raise CaseworkError(
+            "A formal complaint moves on through its own actions (acknowledge, investigate, "
+            "respond), which check the rules of the Complaints Regulations."
+        )
     old = case.status
     check_transition(case.kind, old, new_status)
     if new_status == Status.ESCALATED:
@@ -310,3 +371,455 @@ def escalate_to_complaint(case: Case, *, by, at: datetime, reason: str) -> Case:
                     reason=f"Complainant on {concern.reference}",
                 )
     return complaint
+
+
+# ---------------------------------------------------------------------------------------
+# The statutory complaint workflow (SI 2009/309). Each action locks the case, checks the
+# transition and the rule it implements, records its milestone fields, a StatusChange row
+# when the status moves, and the next deadline.
+# ---------------------------------------------------------------------------------------
+
+
+def _locked_complaint(case: Case) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.kind != CaseKind.COMPLAINT:
+        raise CaseworkError(f"{case.reference} is not a formal complaint.")
+    return case
+
+
+def _move(case: Case, new: str, *, by, at: datetime, reason: str) -> None:
+    old = case.status
+    check_transition(case.kind, old, new)
+    case.status = new
+    _refresh_due(case)
+    _save_with_reason(case, by, reason)
+    _record_status(case, old, new, by, at, reason)
+
+
+def _not_future(day: date, at: datetime, what: str) -> None:
+    if day > timezone.localdate(at):
+        raise CaseworkError(f"The {what} cannot be in the future.")
+
+
+@transaction.atomic
+def record_time_limit(
+    case: Case, *, event_date: date, became_aware_on: date | None, by, at: datetime
+) -> Case:
+    """Record when the matter happened and when the complainant became aware of it, and
+    flag the complaint if it came in after the 12-month time limit (SI 2009/309 reg 12(1))."""
+    case = _locked_complaint(case)
+    _not_future(event_date, at, "date of the event")
+    if became_aware_on:
+        _not_future(became_aware_on, at, "date the complainant became aware")
+        if became_aware_on < event_date:
+            raise CaseworkError("The complainant cannot have become aware before the event.")
+    case.event_date, case.became_aware_on = event_date, became_aware_on
+    case.out_of_time = deadlines.is_out_of_time(case.received_on, event_date, became_aware_on)
+    if not case.out_of_time:
+        case.time_limit_decision = ""
+    _refresh_due(case)
+    reason = (
+        "Received after the 12-month time limit (reg 12): a decision is needed"
+        if case.out_of_time
+        else "Event date recorded: within the time limit"
+    )
+    _save_with_reason(case, by, reason)
+    return case
+
+
+@transaction.atomic
+def decide_time_limit(case: Case, *, take_forward: bool, reasons: str, by, at: datetime) -> Case:
+    """SI 2009/309 reg 12(2): take a late complaint forward only when the complainant had good
+    reasons for the delay and it is still possible to investigate it effectively and fairly.
+    Refusing closes the complaint as not taken forward; the out-of-time letter explains why."""
+    case = _locked_complaint(case)
+    if not case.out_of_time:
+        raise CaseworkError("This complaint is within the time limit: no decision is needed.")
+    if not reasons.strip():
+        raise CaseworkError("Give the reasons for the decision; they are kept on the record.")
+    case.time_limit_decision = (
+        TimeLimitDecision.ACCEPTED if take_forward else TimeLimitDecision.REFUSED
+    )
+    case.time_limit_reasons = reasons
+    case.time_limit_decided_by = by
+    case.time_limit_decided_on = timezone.localdate(at)
+    if take_forward:
+        _refresh_due(case)
+        _save_with_reason(case, by, f"Late complaint taken forward: {reasons}")
+        return case
+    case.outcome = Outcome.NOT_TAKEN_FORWARD
+    case.closure_reason = f"Out of time (reg 12): {reasons}"
+    case.closed_on = timezone.localdate(at)
+    _move(case, Status.CLOSED, by=by, at=at, reason=case.closure_reason)
+    return case
+
+
+@transaction.atomic
+def acknowledge(
+    case: Case,
+    *,
+    on: date,
+    method: str,
+    discussion_offered: bool,
+    discussion_held: bool,
+    by,
+    at: datetime,
+    response_due: date | None = None,
+    agreed_with_complainant: bool = False,
+) -> Case:
+    """SI 2009/309 reg 13: acknowledge (orally or in writing) and offer to discuss how the
+    complaint will be handled and the response period. A late acknowledgement is still
+    recorded — the compliance report shows it — but a date before receipt is not."""
+    case = _locked_complaint(case)
+    _not_future(on, at, "acknowledgement date")
+    if on < case.received_on:
+        raise CaseworkError("The acknowledgement cannot be before the complaint was received.")
+    if not method:
+        raise CaseworkError("Choose how the complaint was acknowledged.")
+    if case.out_of_time and case.time_limit_decision != TimeLimitDecision.ACCEPTED:
+        raise CaseworkError(
+            "This complaint was made after the 12-month time limit. Record the decision to "
+            "take it forward (good reasons and a fair investigation still possible) first."
+        )
+    if discussion_held and not discussion_offered:
+        raise CaseworkError("A discussion can only have been held if it was offered.")
+    case.acknowledged_on, case.acknowledged_by = on, by
+    case.acknowledgement_method = method
+    case.discussion_offered, case.discussion_held = discussion_offered, discussion_held
+    if response_due:
+        _set_response_due(case, response_due, agreed_with_complainant, by, at)
+    _move(
+        case,
+        Status.ACKNOWLEDGED,
+        by=by,
+        at=at,
+        reason=f"Acknowledged by {ContactMethod(method).label.lower()} on {on:%d %b %Y}",
+    )
+    return case
+
+
+def _set_response_due(case: Case, due: date, agreed: bool, by, at: datetime) -> None:
+    if due <= case.received_on:
+        raise CaseworkError("The response date must be after the complaint was received.")
+    case.response_due = due
+    case.response_due_agreed_with_complainant = agreed
+    case.response_due_set_by = by
+    case.response_due_set_on = timezone.localdate(at)
+
+
+@transaction.atomic
+def set_response_period(
+    case: Case, *, due: date, agreed_with_complainant: bool, reason: str, by, at: datetime
+) -> Case:
+    """Set or extend the response period (SI 2009/309 regs 13(3)-(4), 14(4)).
+
+    An extension must be agreed before the current response date passes, and a period longer
+    than 6 months only before the 6 months expire; after that the body writes to explain
+    the delay (the holding letter) instead.
+    """
+    case = _locked_complaint(case)
+    if case.is_finished:
+        raise CaseworkError("The response has already been sent or the case is closed.")
+    if not reason.strip():
+        raise CaseworkError("Give the reason, for example what was agreed with the complainant.")
+    today = timezone.localdate(at)
+    if case.response_due:
+        if today > case.response_due:
+            raise CaseworkError(
+                f"An extension must be agreed before the current response date "
+                f"({case.response_due:%d %B %Y}) passes. It has passed: send the holding "
+                "letter explaining the delay instead."
+            )
+        if due <= case.response_due:
+            raise CaseworkError(
+                f"An extension must be later than the current response date "
+                f"({case.response_due:%d %B %Y})."
+            )
+    six_months = deadlines.six_month_point(case.received_on)
+    if due >= six_months and today >= six_months:
+        raise CaseworkError(
+            "The 6 months from receipt have passed, so a longer period can no longer be agreed "
+            "(reg 14(4)). Send the holding letter explaining why there is no response yet."
+        )
+    if due < today:
+        raise CaseworkError("The response date cannot be in the past.")
+    _set_response_due(case, due, agreed_with_complainant, by, at)
+    _refresh_due(case)
+    _save_with_reason(case, by, reason)
+    return case
+
+
+def consent_outstanding(case: Case) -> list[CaseParty]:
+    """Representatives who cannot yet act for the patient (SI 2009/309 reg 5): consent not
+    given, or given as not needed without the best-interests check being satisfied."""
+    missing = []
+    for party in case.parties.filter(role=PartyRole.REPRESENTATIVE).select_related("person"):
+        if party.consent in (Consent.GIVEN, Consent.NOT_NEEDED_DECEASED):
+            continue
+        if party.consent in BEST_INTERESTS_NEEDED and party.best_interests_confirmed:
+            continue
+        missing.append(party)
+    return missing
+
+
+@transaction.atomic
+def record_consent(
+    party: CaseParty,
+    *,
+    consent: str,
+    method: str,
+    on: date,
+    by,
+    at: datetime,
+    best_interests_confirmed: bool | None = None,
+    notes: str = "",
+) -> CaseParty:
+    """Record the patient's consent for a representative, or why it is not needed
+    (SI 2009/309 reg 5(2)); for a child or a patient lacking capacity, whether the body is
+    satisfied the representative acts in their best interests (reg 5(4))."""
+    party = CaseParty.objects.select_for_update().get(pk=party.pk)
+    if party.role != PartyRole.REPRESENTATIVE:
+        raise CaseworkError("Consent is recorded for a representative acting for the patient.")
+    _not_future(on, at, "consent date")
+    if consent in BEST_INTERESTS_NEEDED and best_interests_confirmed is None:
+        raise CaseworkError(
+            "Say whether you are satisfied the representative is acting in the patient's best "
+            "interests (reg 5(4))."
+        )
+    party.consent, party.consent_method, party.consent_recorded_on = consent, method, on
+    party.consent_recorded_by = by
+    party.best_interests_confirmed = (
+        best_interests_confirmed if consent in BEST_INTERESTS_NEEDED else None
+    )
+    party.consent_notes = notes
+    _save_with_reason(party, by, f"Consent recorded: {Consent(consent).label}")
+    return party
+
+
+@transaction.atomic
+def start_investigation(case: Case, *, by, at: datetime) -> Case:
+    """Move an acknowledged (or reopened) complaint into investigation. A complaint made on
+    someone's behalf cannot progress until consent, or the reason it is not needed, is
+    recorded (SI 2009/309 reg 5)."""
+    case = _locked_complaint(case)
+    missing = consent_outstanding(case)
+    if missing:
+        names = ", ".join(p.person.full_name for p in missing)
+        raise CaseworkError(
+            f"Record the patient's consent (or why it is not needed) for {names} before the "
+            "investigation starts."
+        )
+    if case.assignee_id is None:
+        raise CaseworkError("Allocate the complaint to an investigator first.")
+    _move(case, Status.INVESTIGATING, by=by, at=at, reason="Investigation started")
+    return case
+
+
+@transaction.atomic
+def record_findings(
+    case: Case, *, findings: str, actions_agreed: str, learning: str, by, at: datetime
+) -> Case:
+    case = _locked_complaint(case)
+    if case.status not in (Status.INVESTIGATING, Status.RESPONSE_DRAFTED, Status.REOPENED):
+        raise CaseworkError("Findings are recorded while the complaint is being investigated.")
+    case.findings, case.actions_agreed, case.learning = findings, actions_agreed, learning
+    _save_with_reason(case, by, "Findings, actions and learning recorded")
+    return case
+
+
+RESPONSE_SECTIONS = (
+    ("response_how_considered", "how the complaint was considered"),
+    ("response_conclusions", "the conclusions reached"),
+    ("response_actions", "the action taken or to be taken"),
+)
+
+
+def missing_response_sections(case: Case) -> list[str]:
+    """What the response must state under SI 2009/309 reg 14(2) and is still empty."""
+    return [label for field, label in RESPONSE_SECTIONS if not getattr(case, field).strip()]
+
+
+@transaction.atomic
+def draft_response(
+    case: Case, *, how_considered: str, conclusions: str, actions: str, by, at: datetime
+) -> Case:
+    """Record the draft response. Every section reg 14(2) requires must be written."""
+    case = _locked_complaint(case)
+    case.response_how_considered = how_considered
+    case.response_conclusions = conclusions
+    case.response_actions = actions
+    missing = missing_response_sections(case)
+    if missing:
+        raise CaseworkError("The response must state " + ", ".join(missing) + ".")
+    if case.status == Status.RESPONSE_DRAFTED:
+        _save_with_reason(case, by, "Draft response revised")
+    else:
+        _move(case, Status.RESPONSE_DRAFTED, by=by, at=at, reason="Response drafted")
+    return case
+
+
+@transaction.atomic
+def submit_for_approval(case: Case, *, by, at: datetime) -> Case:
+    case = _locked_complaint(case)
+    _move(case, Status.AWAITING_APPROVAL, by=by, at=at, reason="Sent for approval")
+    return case
+
+
+@transaction.atomic
+def approve_response(case: Case, *, by, at: datetime) -> Case:
+    """A complaints manager approves the response for signature (reg 14(2): signed by the
+    responsible person)."""
+    case = _locked_complaint(case)
+    if not has_role(by, MANAGER):
+        raise CaseworkError("Only a complaints manager can approve a response.")
+    if case.status != Status.AWAITING_APPROVAL:
+        raise CaseworkError("Only a response awaiting approval can be approved.")
+    missing = missing_response_sections(case)
+    if missing:
+        raise CaseworkError("The response must state " + ", ".join(missing) + ".")
+    case.response_approved_by, case.response_approved_on = by, timezone.localdate(at)
+    _save_with_reason(case, by, "Response approved")
+    return case
+
+
+@transaction.atomic
+def return_for_changes(case: Case, *, reason: str, by, at: datetime) -> Case:
+    case = _locked_complaint(case)
+    if not reason.strip():
+        raise CaseworkError("Say what needs changing.")
+    case.response_approved_by, case.response_approved_on = None, None
+    _move(case, Status.RESPONSE_DRAFTED, by=by, at=at, reason=f"Returned for changes: {reason}")
+    return case
+
+
+@transaction.atomic
+def send_response(case: Case, *, outcome: str, sent_on: date, by, at: datetime) -> Case:
+    """Record that the approved, signed response was sent and close the complaint with its
+    outcome; record whether it was within the response period (regs 14, 16)."""
+    case = _locked_complaint(case)
+    if outcome not in RESPONSE_OUTCOMES:
+        raise CaseworkError("Choose the outcome: upheld, partly upheld or not upheld.")
+    _not_future(sent_on, at, "date the response was sent")
+    if case.response_approved_on is None:
+        raise CaseworkError("A complaints manager must approve the response before it is sent.")
+    missing = missing_response_sections(case)
+    if missing:
+        raise CaseworkError("The response must state " + ", ".join(missing) + ".")
+    case.outcome = outcome
+    case.response_sent_on = sent_on
+    case.response_in_time = sent_on <= response_deadline(case)
+    case.closed_on = sent_on
+    case.closure_reason = ""
+    _move(
+        case,
+        Status.CLOSED,
+        by=by,
+        at=at,
+        reason=f"Response sent on {sent_on:%d %b %Y}: {Outcome(outcome).label.lower()}",
+    )
+    return case
+
+
+CLOSING_OUTCOMES = {Outcome.WITHDRAWN, Outcome.NOT_TAKEN_FORWARD}
+
+
+@transaction.atomic
+def close_without_response(
+    case: Case, *, outcome: str, reason: str, by, at: datetime, reg8_exclusion: str = ""
+) -> Case:
+    """Close a complaint that is withdrawn or not taken forward, with the reason (for a reg 8
+    exclusion, which one)."""
+    case = _locked_complaint(case)
+    if outcome not in CLOSING_OUTCOMES:
+        raise CaseworkError("Choose whether the complaint was withdrawn or not taken forward.")
+    if not reason.strip():
+        raise CaseworkError("Give the reason the complaint is closed without a response.")
+    case.outcome, case.closure_reason = outcome, reason
+    case.reg8_exclusion = reg8_exclusion
+    case.closed_on = timezone.localdate(at)
+    _move(case, Status.CLOSED, by=by, at=at, reason=f"{Outcome(outcome).label}: {reason}")
+    return case
+
+
+@transaction.atomic
+def resolve_oral_complaint(
+    case: Case, *, resolved_on: date, by, at: datetime, note: str = ""
+) -> Case:
+    """SI 2009/309 reg 8(1)(b): an oral complaint resolved to the complainant's satisfaction
+    not later than the next working day is recorded as resolved and is not a statutory
+    complaint (excluded from statutory counts)."""
+    case = _locked_complaint(case)
+    if not case.made_orally:
+        raise CaseworkError(
+            "Only a complaint made orally (by phone or in person) can be resolved this way."
+        )
+    _not_future(resolved_on, at, "resolution date")
+    if not deadlines.resolved_within_next_working_day(case.received_on, resolved_on):
+        last = deadlines.oral_resolution_deadline(case.received_on)
+        raise CaseworkError(
+            f"It was resolved after the next working day ({last:%A %d %B %Y}), so it must be "
+            "handled as a formal complaint."
+        )
+    case.outcome = Outcome.RESOLVED_NEXT_DAY
+    case.reg8_exclusion = Reg8Exclusion.ORAL_RESOLVED_NEXT_DAY
+    case.closure_reason = note or "Resolved to the complainant's satisfaction"
+    case.closed_on = resolved_on
+    _move(
+        case,
+        Status.CLOSED,
+        by=by,
+        at=at,
+        reason="Oral complaint resolved by the next working day (reg 8(1)(b))",
+    )
+    return case
+
+
+@transaction.atomic
+def reopen_complaint(case: Case, *, reason: str, by, at: datetime) -> Case:
+    """The complainant came back after the response: reopen for further investigation."""
+    case = _locked_complaint(case)
+    if not reason.strip():
+        raise CaseworkError("Say why the complaint is reopened.")
+    case.response_due = None
+    case.response_approved_by, case.response_approved_on = None, None
+    _move(case, Status.REOPENED, by=by, at=at, reason=f"Reopened: {reason}")
+    return case
+
+
+@transaction.atomic
+def record_holding_letter(case: Case, *, sent_on: date, by, at: datetime) -> Case:
+    """SI 2009/309 reg 14(4): record that the letter explaining why there is no response yet
+    was sent."""
+    case = _locked_complaint(case)
+    _not_future(sent_on, at, "date the letter was sent")
+    case.holding_letter_sent_on = sent_on
+    _save_with_reason(case, by, "Holding letter sent (reg 14(4))")
+    return case
+
+
+@transaction.atomic
+def record_ombudsman(
+    case: Case,
+    *,
+    referred_on: date,
+    by,
+    at: datetime,
+    decision: str = "",
+    decision_on: date | None = None,
+    recommendations: str = "",
+) -> Case:
+    """Record that the complainant took the complaint to the Parliamentary and Health Service
+    Ombudsman, and the Ombudsman's decision and recommendations when they come."""
+    case = _locked_complaint(case)
+    _not_future(referred_on, at, "date of referral to the Ombudsman")
+    if decision_on:
+        _not_future(decision_on, at, "date of the Ombudsman's decision")
+        if decision_on < referred_on:
+            raise CaseworkError("The decision cannot come before the referral.")
+    if decision_on and not decision.strip():
+        raise CaseworkError("Enter the Ombudsman's decision.")
+    case.phso_referred_on = referred_on
+    case.phso_decision, case.phso_decision_on = decision, decision_on
+    case.phso_recommendations = recommendations
+    _save_with_reason(case, by, "Ombudsman referral recorded")
+    return case

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import complaint_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +10,17 @@ urlpatterns = [
     path("cases/<str:reference>/edit/", views.case_edit, name="case_edit"),
     path("cases/<str:reference>/status/", views.case_change_status, name="case_change_status"),
     path("cases/<str:reference>/people/add/", views.case_add_person, name="case_add_person"),
+    path(
+        "cases/<str:reference>/actions/<slug:action>/",
+        complaint_views.complaint_action,
+        name="complaint_action",
+    ),
+    path(
+        "cases/<str:reference>/consent/<int:party_id>/",
+        complaint_views.record_consent,
+        name="record_consent",
+    ),
+    path("deadlines/", views.deadlines_at_risk, name="deadlines_at_risk"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
 ]

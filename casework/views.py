@@ -14,7 +14,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import deadlines
-from config.roles import CASEWORK_ROLES, COMMISSIONER, UNIT_WIDE_ROLES, has_role, role_required
+from config.roles import (
+    CASEWORK_ROLES,
+    COMMISSIONER,
+    MANAGER,
+    UNIT_WIDE_ROLES,
+    has_role,
+    role_required,
+)
 from contacts.models import Person
 from contacts.selectors import search_people
 
@@ -29,8 +36,8 @@ from .forms import (
     PersonForm,
     StatusChangeForm,
 )
-from .models import Case
-from .workflow import Status, allowed_next
+from .models import Case, PartyRole
+from .workflow import CaseKind, Status, allowed_next
 
 PAGE_SIZE = 25
 
@@ -189,9 +196,12 @@ def _get_case(request, reference):
 
 @role_required(*CASEWORK_ROLES)
 def case_detail(request, reference):
+    from .complaint_views import available_actions
+
     case = _get_case(request, reference)
     today = timezone.localdate()
     days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
+    is_complaint = case.kind == CaseKind.COMPLAINT
     return render(
         request,
         "casework/case_detail.html",
@@ -202,7 +212,16 @@ def case_detail(request, reference):
             "people": selectors.people_on_case(case),
             "timeline": selectors.timeline(case),
             "history": selectors.case_history(case),
-            "can_change_status": bool(allowed_next(case.kind, case.status)),
+            "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
+            "actions": available_actions(case, request.user, today),
+            "needs_holding_letter": services.needs_holding_letter(case, today),
+            "response_deadline": services.response_deadline(case) if is_complaint else None,
+            "representatives": [
+                p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE
+            ],
+            "consent_missing": {p.pk for p in services.consent_outstanding(case)}
+            if is_complaint
+            else set(),
         },
     )
 
@@ -317,4 +336,32 @@ def person_detail(request, pk):
             "contacts": contacts,
             "log_url": reverse("log_contact") + f"?person={person.pk}",
         },
+    )
+
+
+@role_required(MANAGER)
+def deadlines_at_risk(request):
+    """Every unfinished case due within the next 5 working days or overdue, in deadline
+    order, and every complaint that needs the 6-month holding letter (reg 14(4))."""
+    today = timezone.localdate()
+    horizon = deadlines.add_working_days(today, 5)
+    at_risk = _with_days_left(
+        selectors.cases_for(request.user).due_by(horizon).order_by("due_on", "received_on")[:500],
+        today,
+    )
+    six_months_ago = deadlines.add_months(today, -6)
+    holding = [
+        case
+        for case in selectors.cases_for(request.user)
+        .filter(
+            kind=CaseKind.COMPLAINT, received_on__lte=six_months_ago, response_sent_on__isnull=True
+        )
+        .unfinished()
+        .order_by("received_on")[:500]
+        if services.needs_holding_letter(case, today)
+    ]
+    return render(
+        request,
+        "casework/deadlines_at_risk.html",
+        {"today": today, "horizon": horizon, "cases": at_risk, "holding": holding},
     )

@@ -6,11 +6,14 @@ import datetime as dt
 import factory
 import nhs_number
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from casework import services
+from casework.demo import advance_complaint
 from casework.models import Case, ServiceArea, Subject, Team
-from casework.workflow import CaseKind, Outcome, Status
+from casework.workflow import CaseKind, Status
+from config import roles
 from contacts.models import Organisation, OrganisationType, Person
 
 
@@ -59,27 +62,6 @@ class PersonFactory(factory.django.DjangoModelFactory):
     postcode = "LS1 4AP"
 
 
-STATUS_PATH = {
-    # The transitions a complaint goes through to reach each state.
-    Status.ACKNOWLEDGED: [Status.ACKNOWLEDGED],
-    Status.INVESTIGATING: [Status.ACKNOWLEDGED, Status.INVESTIGATING],
-    Status.RESPONSE_DRAFTED: [Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.RESPONSE_DRAFTED],
-    Status.AWAITING_APPROVAL: [
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONSE_DRAFTED,
-        Status.AWAITING_APPROVAL,
-    ],
-    Status.CLOSED: [
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONSE_DRAFTED,
-        Status.AWAITING_APPROVAL,
-        Status.CLOSED,
-    ],
-}
-
-
 class CaseFactory(factory.Factory):
     """`CaseFactory(kind=..., status=..., received_on=..., person=...)`; traits
     `acknowledged`, `investigating`, `closed` move a complaint along its workflow."""
@@ -117,21 +99,15 @@ class CaseFactory(factory.Factory):
             organisation=organisation,
         )
         case = contact.case
-        path = (
-            STATUS_PATH.get(status, [])
-            if kind == CaseKind.COMPLAINT
-            else ([status] if status and status != Status.OPEN else [])
-        )
-        for step in path:
-            case = services.change_status(
-                case,
-                step,
-                by=by,
-                at=at,
-                reason=f"Moved to {step} by the test",
-                outcome=Outcome.UPHELD if step == Status.CLOSED else "",
-            )
-        return case
+        if not status or status in (Status.OPEN, Status.RECEIVED):
+            return case
+        if kind != CaseKind.COMPLAINT:
+            if status == Status.ESCALATED:
+                return services.escalate_to_complaint(case, by=by, at=at, reason="Test")
+            return services.change_status(case, status, by=by, at=at, reason="Test")
+        manager = UserFactory(username="factory-manager")
+        manager.groups.add(Group.objects.get(name=roles.MANAGER))
+        return advance_complaint(case, status, by=by, manager=manager, at=at)
 
     @classmethod
     def _build(cls, model_class, **kwargs):

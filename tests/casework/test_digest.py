@@ -336,10 +336,15 @@ def test_command_sends_the_digests_for_the_given_date(staff, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-@pytest.mark.parametrize("bad", ["13/01/2025", "2025-02-30", "tomorrow"])
+@pytest.mark.parametrize("bad", ["13/01/2025", "2025-02-30", "20250113", "2025-W03-1", "tomorrow"])
 def test_command_refuses_a_badly_written_date(bad):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("send_deadline_digest", "--date", bad)
+
+
+def test_command_refuses_a_year_without_a_bank_holiday_calendar():
+    with pytest.raises(CommandError, match="holidays"):
+        call_command("send_deadline_digest", "--date", "1850-01-14")
 
 
 def test_command_reports_a_mail_failure_plainly(staff, settings):

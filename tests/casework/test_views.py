@@ -211,21 +211,17 @@ def test_editing_a_case_without_a_reason_is_refused_and_keeps_the_edit(officer_c
     assert case.description != "A new description typed by the officer"
 
 
-def test_status_form_offers_only_allowed_moves_and_closes_with_outcome(officer_client):
-    case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
-    page = officer_client.get(reverse("case_change_status", args=[case.reference])).content
-    assert b'value="closed"' in page and b'value="acknowledged"' not in page
-    response = officer_client.post(
-        reverse("case_change_status", args=[case.reference]),
-        {"new_status": "closed", "reason": "Response sent"},
-    )
-    assert "Select the outcome before closing the case" in response.content.decode()
-    officer_client.post(
-        reverse("case_change_status", args=[case.reference]),
-        {"new_status": "closed", "outcome": "upheld", "reason": "Response sent"},
-    )
+def test_status_form_offers_only_allowed_moves_for_a_pals_concern(officer_client):
+    case = CaseFactory(kind=CaseKind.PALS_CONCERN)
+    url = reverse("case_change_status", args=[case.reference])
+    page = officer_client.get(url).content
+    assert b'value="resolved"' in page and b'value="escalated"' in page
+    assert b'value="closed"' not in page
+    response = officer_client.post(url, {"new_status": "resolved", "reason": ""})
+    assert "Enter the reason for the change" in response.content.decode()
+    officer_client.post(url, {"new_status": "resolved", "reason": "Ward rang back"})
     case.refresh_from_db()
-    assert case.status == Status.CLOSED and case.outcome == "upheld"
+    assert case.status == Status.RESOLVED
 
 
 def test_my_work_lists_assigned_cases_and_whats_due(officer_client, officer):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from faker import Faker
 
 from casework import services
+from casework.demo import advance_complaint
 from casework.models import Case, ServiceArea, StaffGroup, Subject, Team
 from casework.workflow import CaseKind, Outcome, Status
 from config import roles
@@ -89,30 +90,6 @@ KIND_WEIGHTS = {
     CaseKind.COMMENT: 5,
     CaseKind.COMPLAINT: 25,
 }
-
-COMPLAINT_PATHS = (
-    [],
-    [Status.ACKNOWLEDGED],
-    [Status.ACKNOWLEDGED, Status.INVESTIGATING],
-    [Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.RESPONSE_DRAFTED],
-    [Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.RESPONSE_DRAFTED, Status.AWAITING_APPROVAL],
-    [
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONSE_DRAFTED,
-        Status.AWAITING_APPROVAL,
-        Status.CLOSED,
-    ],
-    [
-        Status.ACKNOWLEDGED,
-        Status.INVESTIGATING,
-        Status.RESPONSE_DRAFTED,
-        Status.AWAITING_APPROVAL,
-        Status.CLOSED,
-        Status.REOPENED,
-    ],
-    [Status.CLOSED],
-)
 
 
 class Command(BaseCommand):
@@ -262,38 +239,57 @@ class Command(BaseCommand):
                     relationship=relationship,
                     case=case,
                 )
-            self._progress(case, kind, rng, manager, at, received, today)
+            self._progress(case, kind, rng, users, at, received, today)
         self.stdout.write(
             f"Loaded {how_many} cases, {len(people)} people and {len(organisations)} organisations."
         )
 
-    def _progress(self, case, kind, rng, manager, at, received, today):
+    def _progress(self, case, kind, rng, users, at, received, today):
         age = (today - received).days
+        manager, officer, investigator = users["manager"], users["officer"], users["investigator"]
         if kind == CaseKind.COMPLAINT:
-            path = COMPLAINT_PATHS[min(len(COMPLAINT_PATHS) - 1, rng.randint(0, age // 20))]
-            if path == [Status.CLOSED]:
-                outcome = rng.choice([Outcome.WITHDRAWN, Outcome.NOT_TAKEN_FORWARD])
-            else:
-                outcome = rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD])
-        else:
-            path = [Status.RESOLVED] if age > 5 and rng.random() < 0.8 else []
-            if kind == CaseKind.PALS_CONCERN and path and rng.random() < 0.15:
-                path = [Status.ESCALATED]
-            outcome = ""
-        when = at
-        if path == [Status.ESCALATED]:
-            when = min(when + dt.timedelta(days=rng.randint(1, 5)), timezone.now())
+            # Older complaints are further along; a few are closed without a response.
+            if age > 30 and rng.random() < 0.1:
+                services.close_without_response(
+                    case,
+                    outcome=rng.choice([Outcome.WITHDRAWN, Outcome.NOT_TAKEN_FORWARD]),
+                    reason="Demo: the complainant withdrew",
+                    by=manager,
+                    at=at,
+                )
+                return
+            stages = [
+                Status.RECEIVED,
+                Status.ACKNOWLEDGED,
+                Status.INVESTIGATING,
+                Status.RESPONSE_DRAFTED,
+                Status.AWAITING_APPROVAL,
+                Status.CLOSED,
+                Status.REOPENED,
+            ]
+            target = stages[min(len(stages) - 1, rng.randint(0, max(0, age // 15)))]
+            if target == Status.REOPENED and rng.random() < 0.8:
+                target = Status.CLOSED
+            if target != Status.RECEIVED:
+                advance_complaint(
+                    case,
+                    target,
+                    by=officer,
+                    manager=manager,
+                    investigator=investigator,
+                    at=timezone.now(),
+                    outcome=rng.choice([Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD]),
+                    step=dt.timedelta(days=rng.randint(2, 12)),
+                )
+            return
+        if age <= 5 or rng.random() < 0.2:
+            return
+        when = min(at + dt.timedelta(days=rng.randint(1, 5)), timezone.now())
+        if kind == CaseKind.PALS_CONCERN and rng.random() < 0.15:
             services.escalate_to_complaint(
                 case, by=manager, at=when, reason="Demo: wants a formal investigation"
             )
             return
-        for step in path:
-            when = min(when + dt.timedelta(days=rng.randint(1, 15)), timezone.now())
-            case = services.change_status(
-                case,
-                step,
-                by=manager,
-                at=when,
-                reason=f"Demo: moved to {Status(step).label}",
-                outcome=outcome if step == Status.CLOSED else "",
-            )
+        services.change_status(
+            case, Status.RESOLVED, by=officer, at=when, reason="Demo: resolved informally"
+        )

@@ -7,6 +7,7 @@ Digests already sent for that day are not sent again.
 """
 
 import datetime as dt
+import re
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -39,6 +40,9 @@ class Command(BaseCommand):
 
 def _parse_day(value: str) -> dt.date:
     try:
+        # fromisoformat alone would also take 20250114 and 2025-W03-2.
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(value)
         day = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(

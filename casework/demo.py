@@ -1,0 +1,95 @@
+"""Walking a complaint through its workflow with the real services, for demo data and tests.
+
+`advance_complaint(case, Status.CLOSED, ...)` acknowledges, allocates, investigates, drafts,
+submits, approves and sends — each step the service a user's click would call — so demo and
+test cases carry the milestones, status rows and history that real use produces.
+"""
+
+from datetime import datetime, timedelta
+
+from django.utils import timezone
+
+from . import services
+from .models import Consent
+from .workflow import ContactMethod, Outcome, Status
+
+ORDER = [
+    Status.RECEIVED,
+    Status.ACKNOWLEDGED,
+    Status.INVESTIGATING,
+    Status.RESPONSE_DRAFTED,
+    Status.AWAITING_APPROVAL,
+    Status.CLOSED,
+]
+
+
+def advance_complaint(
+    case,
+    target: str,
+    *,
+    by,
+    manager,
+    investigator=None,
+    at: datetime,
+    outcome: str = Outcome.UPHELD,
+    step=timedelta(0),
+):
+    """Move a received complaint to `target` (or to reopened, via closed). `step` spaces the
+    milestones out in time (never past `at`); returns the refreshed case."""
+    when = min(timezone.localtime(timezone.now()), at)
+    path = ORDER[1 : ORDER.index(target) + 1] if target in ORDER else ORDER[1:]
+
+    def tick():
+        nonlocal when
+        when = min(when + step, at)
+        return when
+
+    for status in path:
+        if status == Status.ACKNOWLEDGED:
+            case = services.acknowledge(
+                case,
+                on=timezone.localdate(tick()),
+                method=ContactMethod.LETTER,
+                discussion_offered=True,
+                discussion_held=False,
+                by=by,
+                at=when,
+            )
+        elif status == Status.INVESTIGATING:
+            for party in services.consent_outstanding(case):
+                services.record_consent(
+                    party,
+                    consent=Consent.GIVEN,
+                    method=ContactMethod.LETTER,
+                    on=timezone.localdate(when),
+                    by=by,
+                    at=when,
+                )
+            case = services.update_case_details(
+                case,
+                by=manager,
+                reason="Allocated for investigation",
+                assignee=investigator or by,
+            )
+            case = services.start_investigation(case, by=investigator or by, at=tick())
+        elif status == Status.RESPONSE_DRAFTED:
+            case = services.draft_response(
+                case,
+                how_considered="We reviewed the records and spoke to the staff involved.",
+                conclusions="The care fell short of the standard we expect in part.",
+                actions="The ward has changed its discharge checklist.",
+                by=investigator or by,
+                at=tick(),
+            )
+        elif status == Status.AWAITING_APPROVAL:
+            case = services.submit_for_approval(case, by=investigator or by, at=tick())
+        elif status == Status.CLOSED:
+            case = services.approve_response(case, by=manager, at=tick())
+            case = services.send_response(
+                case, outcome=outcome, sent_on=timezone.localdate(when), by=manager, at=when
+            )
+    if target == Status.REOPENED:
+        case = services.reopen_complaint(
+            case, reason="The complainant came back with questions", by=by, at=tick()
+        )
+    return case
