@@ -1,0 +1,493 @@
+"""A realistic data set at national scale, for the benchmark harness (`make bench`).
+
+`python manage.py generate_data --cases 1000000 --seed 1` writes organisations of every type,
+people (a few with many contacts), ~3 contacts per case, every kind and status in realistic
+proportions with the milestones each status implies, parties, status changes and history
+rows. On PostgreSQL rows are streamed with COPY; on SQLite (small runs, the test suite) with
+executemany. Rows are built from each model's own field list, so a new field with a default
+needs no change here.
+"""
+
+import math
+import random
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+
+import nhs_number
+from django.db import connection, models
+from django.utils import timezone
+
+from casework import deadlines
+from casework.models import (
+    Case,
+    CaseParty,
+    ReferenceCounter,
+    ServiceArea,
+    StaffGroup,
+    StatusChange,
+    Subject,
+)
+from casework.workflow import (
+    INITIAL_STATUS,
+    REFERENCE_PREFIX,
+    CaseKind,
+    Outcome,
+    Status,
+)
+from contacts.models import Channel, Contact, Organisation, OrganisationType, Person
+
+KIND_WEIGHTS = {
+    CaseKind.ENQUIRY: 25,
+    CaseKind.PALS_CONCERN: 35,
+    CaseKind.COMPLIMENT: 10,
+    CaseKind.COMMENT: 5,
+    CaseKind.COMPLAINT: 25,
+}
+# Roughly the shape of England's provider landscape, scaled to --organisations.
+ORG_MIX = [
+    (OrganisationType.GP_PRACTICE, 0.62, "A", True),
+    (OrganisationType.DENTAL_PRACTICE, 0.17, "V", True),
+    (OrganisationType.PHARMACY, 0.14, "F", True),
+    (OrganisationType.OPTOMETRIST, 0.03, "T", True),
+    (OrganisationType.TRUST, 0.02, "R", False),
+    (OrganisationType.TRUST_SITE, 0.015, "S", False),
+    (OrganisationType.ICB, 0.004, "Q", False),
+    (OrganisationType.LOCAL_AUTHORITY, 0.011, "L", False),
+]
+COMPLAINT_PATH = [
+    Status.RECEIVED,
+    Status.ACKNOWLEDGED,
+    Status.INVESTIGATING,
+    Status.RESPONSE_DRAFTED,
+    Status.AWAITING_APPROVAL,
+    Status.CLOSED,
+]
+SURNAMES = (
+    "Smith Jones Taylor Brown Williams Wilson Johnson Davies Patel Robinson Wright "
+    "Thompson Evans Walker White Roberts Green Hall Wood Jackson Clarke Khan Lewis "
+    "Hughes Ahmed Begum Edwards Hill Moore Clark Harrison Scott Young Morris Hussain "
+    "Ali Cooper Ward Turner Carter Phillips Mitchell Kaur Singh Murphy Kelly Okafor"
+).split()
+GIVEN = (
+    "Oliver Amelia George Isla Harry Ava Noah Mia Jack Ivy Leo Lily Arthur Freya Muhammad "
+    "Grace Oscar Sophia Charlie Florence Jacob Evie Thomas Margaret Joan Peter Susan David "
+    "Mary John Patricia Anne Ian Sandra Raj Priya Chidi Ngozi Tomasz Anna"
+).split()
+POSTAREAS = "LS BD HX HD WF YO HG S M B L NE SW E N W".split()
+
+
+class Progress:
+    """A one-line progress display on a terminal; silent when output is not a terminal."""
+
+    def __init__(self, total: int, label: str, out=sys.stderr):
+        self.total, self.label, self.out = max(total, 1), label, out
+        self.done, self.started, self.shown = 0, time.monotonic(), -1
+        self.tty = hasattr(out, "isatty") and out.isatty()
+
+    def advance(self, n: int = 1):
+        self.done += n
+        percent = self.done * 100 // self.total
+        if self.tty and percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            self.out.write(f"\r{self.label:<14} [{bar:<25}] {percent:3d}% {self.done:,}")
+            self.out.flush()
+
+    def close(self):
+        if self.tty:
+            self.out.write("\n")
+
+
+def _defaults(model) -> dict:
+    """Column → default value for every concrete field (callable defaults evaluated once)."""
+    now = timezone.now()
+    values = {}
+    for f in model._meta.concrete_fields:
+        if getattr(f, "auto_now_add", False) or getattr(f, "auto_now", False):
+            values[f.column] = now
+        elif f.has_default():
+            values[f.column] = f.get_default()
+        elif f.null:
+            values[f.column] = None
+        elif isinstance(f, models.CharField | models.TextField):
+            values[f.column] = ""
+        else:
+            values[f.column] = None
+    return values
+
+
+class Writer:
+    """Streams rows into a model's table: COPY on PostgreSQL, executemany elsewhere."""
+
+    def __init__(self, model):
+        self.model = model
+        self.columns = [f.column for f in model._meta.concrete_fields]
+        self.defaults = _defaults(model)
+
+    def row(self, values: dict) -> tuple:
+        merged = dict(self.defaults)
+        merged.update(values)
+        return tuple(merged[c] for c in self.columns)
+
+    def write(self, rows: Iterable[dict]) -> int:
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
+        count = 0
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
+                    for values in rows:
+                        copy.write_row(self.row(values))
+                        count += 1
+            else:
+                marks = ", ".join(["%s"] * len(self.columns))
+                batch = []
+                for values in rows:
+                    batch.append(self.row(values))
+                    if len(batch) >= 5000:
+                        cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", batch)
+                        count += len(batch)
+                        batch = []
+                if batch:
+                    cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", batch)
+                    count += len(batch)
+        return count
+
+
+def _next_id(model) -> int:
+    return (model.objects.aggregate(m=models.Max("id"))["m"] or 0) + 1
+
+
+def _reset_sequences(*model_list):
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        for model in model_list:
+            table = model._meta.db_table
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT MAX(id) FROM {table}), 1))"
+            )
+            hist = getattr(model, "history", None)
+            if hist is not None:
+                htable = hist.model._meta.db_table
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{htable}', 'history_id'), "
+                    f"COALESCE((SELECT MAX(history_id) FROM {htable}), 1))"
+                )
+
+
+class Generator:
+    def __init__(
+        self,
+        *,
+        cases: int,
+        seed: int,
+        organisations: int | None = None,
+        years: int = 3,
+        out=sys.stderr,
+    ):
+        self.cases = cases
+        self.rng = random.Random(seed)
+        random.seed(seed)
+        self.organisations = organisations or max(50, min(12000, cases // 80 + 40))
+        self.people = max(10, int(cases * 0.6))
+        self.out = out
+        self.today = timezone.localdate()
+        self.start = self.today - timedelta(days=365 * years)
+        self.now = timezone.now()
+        self.counters: dict[tuple[str, int], int] = {}
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def _aware(self, day: date, minutes: int = 600) -> datetime:
+        naive = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
+        return timezone.make_aware(naive)
+
+    def _history(
+        self, model, rows: Iterable[dict], reason: str, when_key: str | None = None
+    ) -> Iterator[dict]:
+        # Read the next id now: the rows are consumed inside a COPY, when the connection
+        # cannot run another query.
+        start = _next_id_history(model)
+        return self._history_rows(model, rows, reason, when_key, start)
+
+    def _history_rows(self, model, rows, reason, when_key, start) -> Iterator[dict]:
+        base = _defaults(model)
+        for history_id, values in enumerate(rows, start=start):
+            row = dict(base)
+            row.update(values)
+            row.update(
+                history_id=history_id,
+                history_date=values.get(when_key) or self.now if when_key else self.now,
+                history_change_reason=reason,
+                history_type="+",
+                history_user_id=None,
+            )
+            yield row
+
+    # --- the data ------------------------------------------------------------------------
+
+    def run(self) -> dict:
+        timings = {}
+        for name, step in (
+            ("organisations", self._organisations),
+            ("people", self._people),
+            ("cases", self._cases),
+        ):
+            started = time.monotonic()
+            step()
+            timings[name] = round(time.monotonic() - started, 1)
+        _reset_sequences(Organisation, Person, Case, Contact, CaseParty, StatusChange)
+        self._counters()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return timings
+
+    def _organisations(self):
+        first = _next_id(Organisation)
+        rows, progress = [], Progress(self.organisations, "organisations", self.out)
+        n = 0
+        for org_type, share, letter, independent in ORG_MIX:
+            for _ in range(max(1, round(self.organisations * share))):
+                n += 1
+                rows.append(
+                    {
+                        "id": first + n - 1,
+                        "ods_code": f"{letter}{first + n:06d}"[:8],
+                        "name": f"{self.rng.choice(SURNAMES)} {org_type.label} {n}",
+                        "org_type": org_type,
+                        "is_independent_contractor": independent,
+                        "postcode": self._postcode(),
+                        "complaints_contact_email": f"complaints{n}@example.nhs.uk",
+                        "closed_on": self.today - timedelta(days=self.rng.randint(1, 900))
+                        if self.rng.random() < 0.03
+                        else None,
+                    }
+                )
+        Writer(Organisation).write(rows)
+        Writer(Organisation.history.model).write(self._history(Organisation, rows, "Generated"))
+        progress.advance(len(rows))
+        progress.close()
+        self.org_ids = [r["id"] for r in rows]
+
+    def _postcode(self) -> str:
+        area = self.rng.choice(POSTAREAS)
+        return (
+            f"{area}{self.rng.randint(1, 29)} {self.rng.randint(1, 9)}"
+            f"{self.rng.choice('ABDEFGHJLNPQRSTUWXYZ')}{self.rng.choice('ABDEFGHJLNPQRSTUWXYZ')}"
+        )
+
+    def _people(self):
+        first = _next_id(Person)
+        numbers = iter(
+            nhs_number.generate(
+                for_region=nhs_number.REGION_SYNTHETIC, quantity=min(self.people, 200000)
+            )
+        )
+        progress = Progress(self.people, "people", self.out)
+
+        def rows():
+            for i in range(self.people):
+                number = next(numbers, "") if self.rng.random() < 0.8 else ""
+                yield {
+                    "id": first + i,
+                    "given_name": self.rng.choice(GIVEN),
+                    "family_name": self.rng.choice(SURNAMES),
+                    "date_of_birth": self.today - timedelta(days=self.rng.randint(0, 36000)),
+                    "nhs_number": number,
+                    "phone": f"07700{self.rng.randint(0, 999999):06d}",
+                    "postcode": self._postcode(),
+                }
+                progress.advance()
+
+        people = list(rows())
+        Writer(Person).write(people)
+        Writer(Person.history.model).write(self._history(Person, people, "Generated"))
+        progress.close()
+        self.first_person, self.last_person = first, first + self.people - 1
+
+    def _person(self) -> int:
+        # A few people account for many contacts (Pareto), most for one.
+        span = self.last_person - self.first_person
+        pick = int(min(span, (self.rng.paretovariate(1.2) - 1) * span / 50))
+        return self.first_person + (pick if self.rng.random() < 0.3 else self.rng.randint(0, span))
+
+    def _cases(self):
+        kinds = list(KIND_WEIGHTS)
+        weights = [KIND_WEIGHTS[k] for k in kinds]
+        subjects = list(Subject.objects.values_list("id", flat=True))
+        areas = list(ServiceArea.objects.values_list("id", flat=True))
+        groups = list(StaffGroup.objects.values_list("id", flat=True))
+        case_id, contact_id = _next_id(Case), _next_id(Contact)
+        party_id, change_id = _next_id(CaseParty), _next_id(StatusChange)
+        span = (self.today - self.start).days
+        progress = Progress(self.cases, "cases", self.out)
+        batch = 20000
+        done = 0
+        while done < self.cases:
+            size = min(batch, self.cases - done)
+            cases, contacts, parties, changes, subject_links, group_links = [], [], [], [], [], []
+            for _ in range(size):
+                kind = self.rng.choices(kinds, weights)[0]
+                received = self.start + timedelta(days=int(span * math.sqrt(self.rng.random())))
+                case = self._case(case_id, kind, received)
+                cases.append(case)
+                person = self._person()
+                for n in range(1 + min(10, round(self.rng.expovariate(0.5)))):
+                    at = self._aware(
+                        received + timedelta(days=n * self.rng.randint(0, 6)),
+                        self.rng.randint(480, 1080),
+                    )
+                    at = min(at, self.now)
+                    contacts.append(
+                        {
+                            "id": contact_id,
+                            "case_id": case_id,
+                            "person_id": person,
+                            "channel": self.rng.choice(Channel.values),
+                            "contacted_at": at,
+                            "summary": "Generated contact",
+                            "organisation_id": case["organisation_id"],
+                            "logged_at": at,
+                        }
+                    )
+                    contact_id += 1
+                roles = ["patient"] + (["complainant"] if kind == CaseKind.COMPLAINT else [])
+                for role in roles:
+                    parties.append(
+                        {
+                            "id": party_id,
+                            "case_id": case_id,
+                            "person_id": person,
+                            "role": role,
+                            "relationship": "self",
+                            "consent": "",
+                        }
+                    )
+                    party_id += 1
+                old = ""
+                for status in self._path(kind, case["status"]):
+                    changes.append(
+                        {
+                            "id": change_id,
+                            "case_id": case_id,
+                            "old_status": old,
+                            "new_status": status,
+                            "changed_at": self._aware(received, 600 + change_id % 400),
+                            "reason": "Generated",
+                        }
+                    )
+                    change_id += 1
+                    old = status
+                if subjects:
+                    subject_links.append((case_id, self.rng.choice(subjects)))
+                if groups and self.rng.random() < 0.7:
+                    group_links.append((case_id, self.rng.choice(groups)))
+                if areas:
+                    case["service_area_id"] = self.rng.choice(areas)
+                case_id += 1
+            Writer(Case).write(cases)
+            Writer(Case.history.model).write(
+                self._history(Case, cases, "Generated", when_key="created_at")
+            )
+            Writer(Contact).write(contacts)
+            Writer(Contact.history.model).write(
+                self._history(Contact, contacts, "Generated", when_key="contacted_at")
+            )
+            Writer(CaseParty).write(parties)
+            Writer(CaseParty.history.model).write(self._history(CaseParty, parties, "Generated"))
+            Writer(StatusChange).write(changes)
+            self._links(Case.subjects.through, "subject_id", subject_links)
+            self._links(Case.staff_groups.through, "staffgroup_id", group_links)
+            done += size
+            progress.advance(size)
+        progress.close()
+
+    def _links(self, through, column: str, pairs):
+        first = _next_id(through)
+        Writer(through).write(
+            {"id": first + i, "case_id": case, column: target}
+            for i, (case, target) in enumerate(pairs)
+        )
+
+    def _path(self, kind, status) -> list[str]:
+        if kind != CaseKind.COMPLAINT:
+            start = INITIAL_STATUS[CaseKind(kind)]
+            return [start] if status == start else [start, status]
+        if status == Status.CLOSED and self.rng.random() < 0.1:
+            return [Status.RECEIVED, Status.CLOSED]
+        return COMPLAINT_PATH[: COMPLAINT_PATH.index(status) + 1]
+
+    def _case(self, case_id: int, kind: str, received: date) -> dict:
+        age = (self.today - received).days
+        year = received.year
+        prefix = REFERENCE_PREFIX[CaseKind(kind)]
+        number = self.counters.get((prefix, year), 0) + 1
+        self.counters[(prefix, year)] = number
+        row = {
+            "id": case_id,
+            "reference": f"{prefix}-{year}-{number:06d}",
+            "kind": kind,
+            "received_on": received,
+            "description": "Generated case",
+            "organisation_id": self.rng.choice(self.org_ids),
+            "created_at": self._aware(received),
+            "opened_by_id": None,
+        }
+        if kind != CaseKind.COMPLAINT:
+            finished = age > 7 and self.rng.random() < 0.95
+            if kind == CaseKind.PALS_CONCERN and finished and self.rng.random() < 0.08:
+                row["status"] = Status.ESCALATED
+            else:
+                row["status"] = Status.RESOLVED if finished else Status.OPEN
+            if finished:
+                row["closed_on"] = received + timedelta(days=self.rng.randint(0, 7))
+            else:
+                row["due_on"] = deadlines.pals_target_due(received)
+                row["due_action"] = "Resolve the concern"
+            return row
+        ack_due = deadlines.acknowledgement_due(received)
+        stage = min(len(COMPLAINT_PATH) - 1, int(age / 20 * self.rng.random() * 2))
+        status = COMPLAINT_PATH[stage] if age < 200 else Status.CLOSED
+        row.update(status=status, acknowledgement_due=ack_due, made_orally=self.rng.random() < 0.2)
+        six_months = deadlines.six_month_point(received) - timedelta(days=1)
+        if status != Status.RECEIVED:
+            row["acknowledged_on"] = received + timedelta(days=self.rng.choice([1, 2, 3, 3, 5]))
+            row["acknowledgement_method"] = "letter"
+            row["discussion_offered"] = True
+            row["response_due"] = received + timedelta(days=self.rng.choice([40, 60, 90]))
+            row["response_due_agreed_with_complainant"] = True
+        if status == Status.CLOSED:
+            sent = received + timedelta(days=self.rng.randint(20, 150))
+            row.update(
+                outcome=self.rng.choice(
+                    [Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD, Outcome.NOT_UPHELD]
+                ),
+                response_sent_on=min(sent, self.today),
+                closed_on=min(sent, self.today),
+            )
+            row["response_in_time"] = row["response_sent_on"] <= (
+                row.get("response_due") or six_months
+            )
+            row["phso_referred_on"] = (
+                row["closed_on"] + timedelta(days=60) if self.rng.random() < 0.03 else None
+            )
+        elif status == Status.RECEIVED:
+            row.update(due_on=ack_due, due_action="Acknowledge the complaint")
+        else:
+            row.update(due_on=row.get("response_due") or six_months, due_action="Send the response")
+        return row
+
+    def _counters(self):
+        for (prefix, year), number in self.counters.items():
+            counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
+            if counter.last_number < number:
+                ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=number)
+
+
+def _next_id_history(model) -> int:
+    return (model.history.model.objects.aggregate(m=models.Max("history_id"))["m"] or 0) + 1

@@ -1,0 +1,31 @@
+"""`python manage.py generate_data --cases N [--seed S]`: fill the database with a realistic
+data set for benchmarks (see bench/generate.py)."""
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from bench.generate import Generator
+
+
+class Command(BaseCommand):
+    help = "Generate a realistic data set (cases, contacts, people, organisations, history)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--cases", type=int, default=10000)
+        parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument("--organisations", type=int, default=None)
+
+    def handle(self, *args, cases, seed, organisations, **options):
+        if cases < 1:
+            raise CommandError("--cases must be at least 1.")
+        started = time.monotonic()
+        with transaction.atomic():
+            timings = Generator(
+                cases=cases, seed=seed, organisations=organisations, out=self.stderr._out
+            ).run()
+        self.stdout.write(
+            f"Generated {cases:,} cases in {time.monotonic() - started:.1f} s "
+            f"({', '.join(f'{k} {v} s' for k, v in timings.items())})."
+        )
