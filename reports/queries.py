@@ -282,24 +282,20 @@ def compliance(
             rows[key] = Compliance(label=label)
         return rows[key]
 
-    counted = complaints.values(*keys).annotate(
-        received=Count("id"),
-        acknowledgement_measured=Count(
+    measures = {
+        "received": Count("id"),
+        "acknowledgement_measured": Count(
             "id", filter=Q(acknowledged_on__isnull=False) | Q(acknowledgement_due__lt=today)
         ),
-        acknowledged_in_time=Count("id", filter=Q(acknowledged_on__lte=F("acknowledgement_due"))),
-        responded=Count("id", filter=Q(response_sent_on__isnull=False)),
-        responded_in_time=Count("id", filter=Q(response_sent_on__lte=F("response_due"))),
-    )
-    for r in counted.order_by():
+        "acknowledged_in_time": Count(
+            "id", filter=Q(acknowledged_on__lte=F("acknowledgement_due"))
+        ),
+        "responded": Count("id", filter=Q(response_sent_on__isnull=False)),
+        "responded_in_time": Count("id", filter=Q(response_sent_on__lte=F("response_due"))),
+    }
+    for r in _grouped(complaints, field, measures):
         target = row(r.get(field) if field else None)
-        for name in (
-            "received",
-            "acknowledgement_measured",
-            "acknowledged_in_time",
-            "responded",
-            "responded_in_time",
-        ):
+        for name in measures:
             setattr(target, name, r[name])
 
     # Six months and working days are calendar rules the database cannot apply (the
@@ -324,16 +320,21 @@ def compliance(
         row(key).median_working_days = weighted_median(pairs)
 
     now = statutory_complaints(apply_filters(cases, f)).unfinished()
-    current = now.values(*keys).annotate(
-        open_now=Count("id"), overdue_now=Count("id", filter=Q(due_on__lt=today))
-    )
-    for r in current.order_by():
+    current = {"open_now": Count("id"), "overdue_now": Count("id", filter=Q(due_on__lt=today))}
+    for r in _grouped(now, field, current):
         target = row(r.get(field) if field else None)
         target.open_now, target.overdue_now = r["open_now"], r["overdue_now"]
 
     if not field:
         return [row(None)]
     return sorted(rows.values(), key=lambda c: (c.label == NO_VALUE, c.label))
+
+
+def _grouped(cases: QuerySet, field: str | None, measures: dict) -> list[dict]:
+    """One row per value of `field` (a GROUP BY), or a single row for the whole set."""
+    if field is None:
+        return [cases.aggregate(**measures)]
+    return list(cases.values(field).annotate(**measures).order_by())
 
 
 def weighted_median(pairs: list[tuple[int, int]]) -> float | None:
