@@ -17,13 +17,27 @@ def by(db):
     return UserFactory(username="builder")
 
 
-def make_case(by, received_on, *, kind=CaseKind.COMPLAINT, status=None, organisation=None,
-              person=None, subjects=(), staff_groups=(), **fields):  # fmt: skip
+def make_case(
+    by,
+    received_on,
+    *,
+    kind=CaseKind.COMPLAINT,
+    status=None,
+    organisation=None,
+    person=None,
+    subjects=(),
+    staff_groups=(),
+    **fields,
+):
     """A case received on `received_on`, moved to `status`, with `fields` set directly."""
     case = CaseFactory(
-        kind=kind, received_on=received_on, status=status, organisation=organisation,
-        person=person, by=by,
-    )  # fmt: skip
+        kind=kind,
+        received_on=received_on,
+        status=status,
+        organisation=organisation,
+        person=person,
+        by=by,
+    )
     if "service_area" in fields and isinstance(fields["service_area"], str):
         fields["service_area"] = ServiceArea.objects.get(code=fields["service_area"])
     if fields:

@@ -46,10 +46,19 @@ def test_a_year_written_wrongly_is_explained(text, message):
 
 @pytest.fixture
 def orgs(db):
-    trust = OrganisationFactory(ods_code="RX1", name="City Hospitals NHS Trust",
-                                org_type=OrganisationType.TRUST, is_independent_contractor=False)  # fmt: skip
-    site = OrganisationFactory(ods_code="RX1RA", name="City General", parent=trust,
-                               org_type=OrganisationType.TRUST_SITE, is_independent_contractor=False)  # fmt: skip
+    trust = OrganisationFactory(
+        ods_code="RX1",
+        name="City Hospitals NHS Trust",
+        org_type=OrganisationType.TRUST,
+        is_independent_contractor=False,
+    )
+    site = OrganisationFactory(
+        ods_code="RX1RA",
+        name="City General",
+        parent=trust,
+        org_type=OrganisationType.TRUST_SITE,
+        is_independent_contractor=False,
+    )
     gp = OrganisationFactory(ods_code="A81001", name="Riverside Surgery")
     return trust, site, gp
 
@@ -61,29 +70,63 @@ def year_of_complaints(by, orgs):
     # K1: received before the year, still open: brought and carried forward.
     make_case(by, D(2025, 3, 10), organisation=trust)
     # K2: received before, resolved (upheld) in the year.
-    make_case(by, D(2025, 2, 15), organisation=trust, **closed, closed_on=D(2025, 4, 20),
-              outcome=Outcome.UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 2, 15),
+        organisation=trust,
+        **closed,
+        closed_on=D(2025, 4, 20),
+        outcome=Outcome.UPHELD,
+    )
     # K3: received and closed before the year: nowhere.
-    make_case(by, D(2025, 1, 1), organisation=trust, **closed, closed_on=D(2025, 3, 20),
-              outcome=Outcome.UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 1, 1),
+        organisation=trust,
+        **closed,
+        closed_on=D(2025, 3, 20),
+        outcome=Outcome.UPHELD,
+    )
     # K4: new at the trust's site; patient aged 74 (75 next month); two subjects, two
     # professions; partly upheld in the year.
-    make_case(by, D(2025, 5, 5), organisation=site, person=PersonFactory(date_of_birth=D(1950, 6, 1)),
-              **closed, closed_on=D(2025, 7, 1), outcome=Outcome.PARTLY_UPHELD,
-              subjects=["COMMUNICATIONS", "CLINICAL_TREATMENT"], service_area="INPATIENT",
-              staff_groups=["MEDICAL", "NURSING_MIDWIFERY_HEALTH_VISITING"])  # fmt: skip
+    make_case(
+        by,
+        D(2025, 5, 5),
+        organisation=site,
+        person=PersonFactory(date_of_birth=D(1950, 6, 1)),
+        **closed,
+        closed_on=D(2025, 7, 1),
+        outcome=Outcome.PARTLY_UPHELD,
+        subjects=["COMMUNICATIONS", "CLINICAL_TREATMENT"],
+        service_area="INPATIENT",
+        staff_groups=["MEDICAL", "NURSING_MIDWIFERY_HEALTH_VISITING"],
+    )
     # K5: new; made by a parent on behalf of a patient who turns 17 on the day of receipt
     # (born 5 June 2008, received 5 June 2025: band 0-17); withdrawn.
-    k5 = make_case(by, D(2025, 6, 5), organisation=trust, **closed, closed_on=D(2025, 8, 1),
-                   outcome=Outcome.WITHDRAWN, subjects=["COMMUNICATIONS"],
-                   service_area="MATERNITY")  # fmt: skip
+    k5 = make_case(
+        by,
+        D(2025, 6, 5),
+        organisation=trust,
+        **closed,
+        closed_on=D(2025, 8, 1),
+        outcome=Outcome.WITHDRAWN,
+        subjects=["COMMUNICATIONS"],
+        service_area="MATERNITY",
+    )
     services.add_party(k5, PersonFactory(date_of_birth=D(2008, 6, 5)), PartyRole.PATIENT, by=by)
     services.add_party(k5, PersonFactory(), PartyRole.REPRESENTATIVE, by=by, relationship="parent")
     # K6: new, nobody recorded (age unknown), nothing coded, open.
     make_case(by, D(2026, 2, 1), organisation=trust)
     # K10: new in March, patient aged 86, decided after the year ended: carried forward.
-    make_case(by, D(2026, 3, 10), organisation=trust, person=PersonFactory(date_of_birth=D(1940, 1, 1)),
-              **closed, closed_on=D(2026, 4, 1), outcome=Outcome.NOT_UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2026, 3, 10),
+        organisation=trust,
+        person=PersonFactory(date_of_birth=D(1940, 1, 1)),
+        **closed,
+        closed_on=D(2026, 4, 1),
+        outcome=Outcome.NOT_UPHELD,
+    )
     # Never counted for the trust: a reg 8 exclusion, a PALS concern, another organisation's.
     make_case(by, D(2026, 3, 1), organisation=trust, reg8_exclusion="oral_resolved")
     make_case(by, D(2025, 9, 1), organisation=trust, kind=CaseKind.PALS_CONCERN)
@@ -158,8 +201,18 @@ def test_the_wrong_return_for_the_organisation_is_explained(orgs):
 
 def test_command_writes_the_csv(year_of_complaints, tmp_path):
     output = tmp_path / "ko41a.csv"
-    call_command("ko41", "--return", "a", "--year", "2025-26", "--organisation", "rx1",
-                 "--output", str(output), stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "ko41",
+        "--return",
+        "a",
+        "--year",
+        "2025-26",
+        "--organisation",
+        "rx1",
+        "--output",
+        str(output),
+        stdout=io.StringIO(),
+    )
     rows = list(csv.reader(output.open(encoding="utf-8")))
     assert rows[0] == ["Section", "Code", "Item", "Value"]
     assert ["Summary", "NEW", "New complaints received", "4"] in rows

@@ -23,31 +23,48 @@ APR, MAY, JUN = D(2025, 4, 1), D(2025, 5, 1), D(2025, 6, 1)
 @pytest.fixture
 def orgs(db):
     a = OrganisationFactory(name="Riverside Surgery", ods_code="A81001")
-    b = OrganisationFactory(name="City Hospital", ods_code="RX1", org_type=OrganisationType.TRUST,
-                            is_independent_contractor=False)  # fmt: skip
+    b = OrganisationFactory(
+        name="City Hospital",
+        ods_code="RX1",
+        org_type=OrganisationType.TRUST,
+        is_independent_contractor=False,
+    )
     return a, b
 
 
 @pytest.fixture
 def trend_cases(by, orgs):
     a, b = orgs
-    first = make_case(by, D(2025, 4, 3), organisation=a, subjects=["COMMUNICATIONS", "STAFF"],
-                      service_area="MATERNITY", staff_groups=["MEDICAL"])  # fmt: skip
-    make_case(by, D(2025, 4, 20), kind=CaseKind.PALS_CONCERN, organisation=a,
-              subjects=["COMMUNICATIONS"])  # fmt: skip
+    first = make_case(
+        by,
+        D(2025, 4, 3),
+        organisation=a,
+        subjects=["COMMUNICATIONS", "STAFF"],
+        service_area="MATERNITY",
+        staff_groups=["MEDICAL"],
+    )
+    make_case(
+        by, D(2025, 4, 20), kind=CaseKind.PALS_CONCERN, organisation=a, subjects=["COMMUNICATIONS"]
+    )
     make_case(by, D(2025, 5, 2), organisation=b, subjects=["APPOINTMENTS"])
     make_case(by, D(2025, 5, 9), organisation=b, subjects=["COMMUNICATIONS"])
     make_case(by, D(2025, 5, 31), kind=CaseKind.ENQUIRY)
     for day in (2, 16, 30):
-        make_case(by, D(2025, 6, day), kind=CaseKind.PALS_CONCERN, organisation=a,
-                  subjects=["COMMUNICATIONS"])  # fmt: skip
+        make_case(
+            by,
+            D(2025, 6, day),
+            kind=CaseKind.PALS_CONCERN,
+            organisation=a,
+            subjects=["COMMUNICATIONS"],
+        )
     # Outside the period.
     make_case(by, D(2025, 3, 31), subjects=["COMMUNICATIONS"])
     make_case(by, D(2025, 7, 1), subjects=["COMMUNICATIONS"])
     # A second contact on the first case, in May.
     at = dt.datetime(2025, 5, 20, 11, 0, tzinfo=dt.UTC)
-    services.log_contact(by=by, at=at, channel="email", contacted_at=at, summary="Chased",
-                         case=first)  # fmt: skip
+    services.log_contact(
+        by=by, at=at, channel="email", contacted_at=at, summary="Chased", case=first
+    )
     return first
 
 
@@ -108,11 +125,15 @@ def test_filters_narrow_every_count(trend_cases, orgs):
     cases = Case.objects.all()
     assert queries.monthly_cases(cases, period(organisation=a)) == {APR: 2, MAY: 0, JUN: 3}
     assert queries.monthly_cases(cases, period(org_type=OrganisationType.TRUST)) == {
-        APR: 0, MAY: 2, JUN: 0,
-    }  # fmt: skip
+        APR: 0,
+        MAY: 2,
+        JUN: 0,
+    }
     assert queries.monthly_cases(cases, period(kind=CaseKind.PALS_CONCERN)) == {
-        APR: 1, MAY: 0, JUN: 3,
-    }  # fmt: skip
+        APR: 1,
+        MAY: 0,
+        JUN: 3,
+    }
     staff = period(subject=subject("STAFF"))
     assert queries.monthly_cases(cases, staff) == {APR: 1, MAY: 0, JUN: 0}
     # The subject filter picks cases; those cases still count under all their subjects.
@@ -140,25 +161,48 @@ def compliance_cases(by, orgs):
     # C1: received Mon 7 Apr 2025; acknowledgement due Thu 10 Apr; acknowledged in time;
     # answered 30 May within the agreed period: 35 working days (April 15 after Good Friday
     # and Easter Monday, May 20 after the two bank holidays).
-    make_case(by, D(2025, 4, 7), status=Status.CLOSED, organisation=a, team=team_a,
-              acknowledged_on=D(2025, 4, 10), response_due=D(2025, 6, 2),
-              response_sent_on=D(2025, 5, 30), closed_on=D(2025, 5, 30),
-              outcome=Outcome.UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 4, 7),
+        status=Status.CLOSED,
+        organisation=a,
+        team=team_a,
+        acknowledged_on=D(2025, 4, 10),
+        response_due=D(2025, 6, 2),
+        response_sent_on=D(2025, 5, 30),
+        closed_on=D(2025, 5, 30),
+        outcome=Outcome.UPHELD,
+    )
     # C2: received Fri 11 Apr 2025; due Wed 16 Apr; acknowledged late on the 17th; answered
     # late on 4 Jul (due 30 Jun): 56 working days (11 + 20 + 21 + 4).
-    make_case(by, D(2025, 4, 11), status=Status.CLOSED, organisation=a, team=team_a,
-              acknowledged_on=D(2025, 4, 17), response_due=D(2025, 6, 30),
-              response_sent_on=D(2025, 7, 4), closed_on=D(2025, 7, 4),
-              outcome=Outcome.NOT_UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 4, 11),
+        status=Status.CLOSED,
+        organisation=a,
+        team=team_a,
+        acknowledged_on=D(2025, 4, 17),
+        response_due=D(2025, 6, 30),
+        response_sent_on=D(2025, 7, 4),
+        closed_on=D(2025, 7, 4),
+        outcome=Outcome.NOT_UPHELD,
+    )
     # C3: received 1 May 2025, never acknowledged (due 7 May: 5 May was a bank holiday), still
     # open and past six months.
     make_case(by, D(2025, 5, 1), organisation=b, team=team_b)
     # C4: received 1 Sep 2025, acknowledged next day; answered 2 Mar 2026, after the
     # six-month point (1 Mar 2026) and after the agreed 1 Dec 2025; no team.
-    make_case(by, D(2025, 9, 1), status=Status.CLOSED, organisation=b,
-              acknowledged_on=D(2025, 9, 2), response_due=D(2025, 12, 1),
-              response_sent_on=D(2026, 3, 2), closed_on=D(2026, 3, 2),
-              outcome=Outcome.PARTLY_UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 9, 1),
+        status=Status.CLOSED,
+        organisation=b,
+        acknowledged_on=D(2025, 9, 2),
+        response_due=D(2025, 12, 1),
+        response_sent_on=D(2026, 3, 2),
+        closed_on=D(2026, 3, 2),
+        outcome=Outcome.PARTLY_UPHELD,
+    )
     # Not counted: a reg 8 exclusion, a PALS concern, one from before the period (open and
     # overdue, so it counts in "open now" and "overdue now" only).
     make_case(by, D(2025, 4, 10), team=team_a, reg8_exclusion="oral_resolved")
@@ -202,11 +246,21 @@ def test_compliance_by_team(compliance_cases):
 
 def test_complaints_by_provider(compliance_cases):
     rows = queries.complaints_by_provider(Case.objects.all(), COMPLIANCE_PERIOD)
-    assert [(r["organisation__name"], r["received"], r["upheld"], r["partly_upheld"],
-             r["not_upheld"], r["responded"], r["responded_in_time"]) for r in rows] == [
+    assert [
+        (
+            r["organisation__name"],
+            r["received"],
+            r["upheld"],
+            r["partly_upheld"],
+            r["not_upheld"],
+            r["responded"],
+            r["responded_in_time"],
+        )
+        for r in rows
+    ] == [
         ("City Hospital", 2, 0, 1, 0, 1, 0),
         ("Riverside Surgery", 2, 1, 0, 1, 2, 1),
-    ]  # fmt: skip
+    ]
 
 
 @pytest.mark.parametrize(
@@ -257,8 +311,10 @@ def test_open_caseload_at_each_month_end(by):
     make_case(by, D(2025, 6, 3), status=Status.CLOSED, closed_on=D(2025, 6, 30))
     f = ReportFilters(D(2025, 4, 1), D(2025, 6, 30))
     assert queries.open_caseload_by_month(Case.objects.all(), f, D(2026, 1, 1)) == {
-        APR: 2, MAY: 1, JUN: 1,
-    }  # fmt: skip
+        APR: 2,
+        MAY: 1,
+        JUN: 1,
+    }
 
 
 # Annual report figures (reg 18) -------------------------------------------------------------
@@ -266,21 +322,45 @@ def test_open_caseload_at_each_month_end(by):
 
 def test_annual_report_figures(by):
     year = (D(2025, 4, 1), D(2026, 3, 31))
-    make_case(by, D(2025, 4, 10), status=Status.CLOSED, closed_on=D(2025, 6, 1),
-              outcome=Outcome.UPHELD, subjects=["COMMUNICATIONS"],
-              phso_referred_on=D(2025, 9, 1))  # fmt: skip
-    make_case(by, D(2025, 5, 10), status=Status.CLOSED, closed_on=D(2025, 7, 1),
-              outcome=Outcome.PARTLY_UPHELD, subjects=["COMMUNICATIONS", "STAFF"])  # fmt: skip
-    make_case(by, D(2025, 5, 12), status=Status.CLOSED, closed_on=D(2025, 7, 1),
-              outcome=Outcome.NOT_UPHELD)  # fmt: skip
+    make_case(
+        by,
+        D(2025, 4, 10),
+        status=Status.CLOSED,
+        closed_on=D(2025, 6, 1),
+        outcome=Outcome.UPHELD,
+        subjects=["COMMUNICATIONS"],
+        phso_referred_on=D(2025, 9, 1),
+    )
+    make_case(
+        by,
+        D(2025, 5, 10),
+        status=Status.CLOSED,
+        closed_on=D(2025, 7, 1),
+        outcome=Outcome.PARTLY_UPHELD,
+        subjects=["COMMUNICATIONS", "STAFF"],
+    )
+    make_case(
+        by,
+        D(2025, 5, 12),
+        status=Status.CLOSED,
+        closed_on=D(2025, 7, 1),
+        outcome=Outcome.NOT_UPHELD,
+    )
     # Received the year before, decided (well-founded) this year, referred this year.
-    make_case(by, D(2025, 2, 1), status=Status.CLOSED, closed_on=D(2025, 4, 30),
-              outcome=Outcome.UPHELD, phso_referred_on=D(2025, 12, 1))  # fmt: skip
+    make_case(
+        by,
+        D(2025, 2, 1),
+        status=Status.CLOSED,
+        closed_on=D(2025, 4, 30),
+        outcome=Outcome.UPHELD,
+        phso_referred_on=D(2025, 12, 1),
+    )
     # Not counted: reg 8 exclusion, a PALS concern, decided the year after.
     make_case(by, D(2025, 6, 1), reg8_exclusion="oral_resolved")
     make_case(by, D(2025, 6, 1), kind=CaseKind.PALS_CONCERN)
-    make_case(by, D(2026, 3, 1), status=Status.CLOSED, closed_on=D(2026, 4, 2),
-              outcome=Outcome.UPHELD)  # fmt: skip
+    make_case(
+        by, D(2026, 3, 1), status=Status.CLOSED, closed_on=D(2026, 4, 2), outcome=Outcome.UPHELD
+    )
     figures = queries.annual_report_figures(Case.objects.all(), *year)
     assert figures["received"] == 4
     assert figures["well_founded"] == 3
