@@ -22,7 +22,7 @@ LIMIT = "#768692"
 def _icon(variation: str) -> str:
     """A small MDC-style variation icon: a circle with H or L (special cause) or a dash."""
     letter = {"special cause: high": "H", "special cause: low": "L"}.get(variation, "")
-    colour = SPECIAL if letter else LIMIT
+    colour = SPECIAL if letter else COMMON
     text = letter or "–"
     return (
         f'<g transform="translate({WIDTH - RIGHT - 30},{TOP + 2})">'
