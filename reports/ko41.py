@@ -180,6 +180,11 @@ def _coded_section(new, field: str, model, section: str) -> list[Line]:
     return lines
 
 
+def _open_at_end_of(day: dt.date) -> Q:
+    """Not closed by the end of `day` (a complaint closed on `day` is no longer open)."""
+    return Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+
+
 def ko41_return(
     return_type: str, organisation: Organisation, start: dt.date, end: dt.date
 ) -> list[Line]:
@@ -193,16 +198,15 @@ def ko41_return(
     response = list(RESPONSE_OUTCOMES)
     closed_in_year = Q(closed_on__range=(start, end))
 
-    open_on = lambda day: Q(closed_on__isnull=True) | Q(closed_on__gt=day)  # noqa: E731
     summary = complaints.aggregate(
         # Brought forward: received before the year and still open when it began.
         brought_forward=Count(
-            "id", filter=Q(received_on__lt=start) & open_on(start - dt.timedelta(days=1))
+            "id", filter=Q(received_on__lt=start) & _open_at_end_of(start - dt.timedelta(days=1))
         ),
         new=Count("id", filter=Q(received_on__range=(start, end))),
         resolved=Count("id", filter=closed_in_year & Q(outcome__in=response)),
         closed_without_response=Count("id", filter=closed_in_year & ~Q(outcome__in=response)),
-        carried_forward=Count("id", filter=Q(received_on__lte=end) & open_on(end)),
+        carried_forward=Count("id", filter=Q(received_on__lte=end) & _open_at_end_of(end)),
         upheld=Count("id", filter=closed_in_year & Q(outcome=Outcome.UPHELD)),
         partly=Count("id", filter=closed_in_year & Q(outcome=Outcome.PARTLY_UPHELD)),
         not_upheld=Count("id", filter=closed_in_year & Q(outcome=Outcome.NOT_UPHELD)),
