@@ -10,8 +10,9 @@ and the annual report all count the same way.
 Indexes these queries lean on (casework.models.Case.Meta): (kind, received_on) for every
 period filter, (organisation, received_on) for the provider and organisation filters,
 (status, due_on) for open and overdue, (team, status) and (assignee, status) for workload;
-reports/migrations adds (closed_on) for resolved-in-period counts and Contact (contacted_at)
-for the contact trend.
+added for reports: Case (kind, closed_on) for complaints closed in a year (KO41, the annual
+report; casework migration 0007_report_indexes) and Contact (contacted_at) for contacts per
+month (contacts migration 0002_report_indexes). To be confirmed with the benchmark harness.
 """
 
 import datetime as dt
