@@ -105,8 +105,9 @@ PROVENANCE = {
         "the data items workbook.",
     ),
     "AGE_BANDS": (
-        "incomplete",
-        "Only the 'Age unknown' box (KO41B_GP, KO41B_ICB); the numeric bands were not found.",
+        "provisional",
+        "'Age unknown' from KO41B_GP and KO41B_ICB; the numeric bands were not found in the "
+        "guidance and are the engineers' best recollection (see AGE_BANDS).",
     ),
     "COMPLAINANT_STATUSES": (
         "provisional",
@@ -192,8 +193,18 @@ PROFESSIONS = (
 
 # KO41a section 3 / KO41b "Age of patient": (code, label, min age inclusive, max age
 # inclusive, or None for the open-ended top band). The unknown band has both bounds None.
-# Only the unknown box could be sourced (see PROVENANCE).
-AGE_BANDS = (("AGE_UNKNOWN", "Age unknown", None, None),)
+# PROVISIONAL: only the unknown box could be sourced (see PROVENANCE). The numeric bands are
+# the ones the published KO41 tables are remembered to use by the project's engineers; they
+# are deliberately fine-grained (0-17, 18-64, 65-74, 75-84, 85+) so that coarser national
+# bands can be made by merging rows. Check them against the data items workbook.
+AGE_BANDS = (
+    ("AGE_0_17", "0 to 17", 0, 17),
+    ("AGE_18_64", "18 to 64", 18, 64),
+    ("AGE_65_74", "65 to 74", 65, 74),
+    ("AGE_75_84", "75 to 84", 75, 84),
+    ("AGE_85_PLUS", "85 and over", 85, None),
+    ("AGE_UNKNOWN", "Age unknown", None, None),
+)
 AGE_UNKNOWN_CODE = "AGE_UNKNOWN"
 
 # KO41a section 4 / KO41b "Status of complainant" (provisional wording).

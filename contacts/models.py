@@ -200,6 +200,8 @@ class Contact(models.Model):
             models.Index(fields=["person", "-contacted_at"]),
             models.Index(fields=["case", "contacted_at"]),
             models.Index(fields=["logged_by", "-logged_at"]),
+            # reports: contacts per month over a period (the trends page).
+            models.Index(fields=["contacted_at"], name="contact_contacted_at_idx"),
         ]
 
     def __str__(self):
