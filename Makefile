@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install migrate demo lint check worker clean
+.PHONY: run test install migrate demo lint check worker bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -38,6 +38,11 @@ lint: install
 check: install
 	DEBUG=1 $(PY) manage.py check
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+## make bench: the benchmark harness on PostgreSQL (BENCH_DATABASE_URL; CASES=200000 by
+## default; QUICK=1 for a small run). Writes bench/results.json.
+bench: install
+	$(PY) -m bench.run $(if $(QUICK),--quick) $(if $(CASES),--cases $(CASES))
 
 ## make worker: a Celery worker with beat (needs CELERY_BROKER_URL, e.g. redis://127.0.0.1:6379/0)
 worker: install

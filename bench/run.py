@@ -30,7 +30,12 @@ def _setup_django(database_url: str | None):
     if database_url:
         os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("DEBUG", "1")
+    # Measured as production runs: no debug, static files from the finders (no collectstatic).
+    os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("STATIC_MANIFEST", "0")
+    os.environ.setdefault("SECURE_COOKIES", "0")
+    # One key for this process and the gunicorn it starts, so its session cookie is valid.
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
     sys.path.insert(0, str(ROOT))
     import django
@@ -116,8 +121,9 @@ def _prepare(cases: int, seed: int, out):
         out.write(f"Generating {cases - have:,} cases...\n")
         call_command("generate_data", cases=cases - have, seed=seed + have)
     User = get_user_model()
-    manager, _ = User.objects.get_or_create(username="bench-manager",
-                                            defaults={"first_name": "Bench"})
+    manager, _ = User.objects.get_or_create(
+        username="bench-manager", defaults={"first_name": "Bench"}
+    )
     manager.groups.add(Group.objects.get(name="Complaints manager"))
     return manager
 
@@ -137,28 +143,47 @@ def _busy_case(manager):
     person = Person.objects.order_by("id").first()
     now = timezone.now() - timedelta(days=1)
     case = services.log_contact(
-        by=manager, at=now, channel="phone", contacted_at=now, summary="Benchmark: busy case",
-        person=person, new_case_kind=CaseKind.COMPLAINT,
+        by=manager,
+        at=now,
+        channel="phone",
+        contacted_at=now,
+        summary="Benchmark: busy case",
+        person=person,
+        new_case_kind=CaseKind.COMPLAINT,
     ).case
     for n in range(49):
-        services.log_contact(by=manager, at=now, channel="email", contacted_at=now,
-                             summary=f"Follow-up {n}", person=person, case=case)
+        services.log_contact(
+            by=manager,
+            at=now,
+            channel="email",
+            contacted_at=now,
+            summary=f"Follow-up {n}",
+            person=person,
+            case=case,
+        )
     for n in range(150):
-        services.update_case_details(case, by=manager, reason=f"Benchmark edit {n}",
-                                     description=f"Benchmark: busy case (v{n})")
-    services.update_case_details(case, by=manager, reason="Benchmark",
-                                 description="Benchmark: busy case")
+        services.update_case_details(
+            case,
+            by=manager,
+            reason=f"Benchmark edit {n}",
+            description=f"Benchmark: busy case (v{n})",
+        )
+    services.update_case_details(
+        case, by=manager, reason="Benchmark", description="Benchmark: busy case"
+    )
     return case
 
 
-def run(*, quick: bool, cases: int, iterations: int, seed: int, throughput_seconds: int,
-        out=sys.stdout) -> dict:
+def run(
+    *, quick: bool, cases: int, iterations: int, seed: int, throughput_seconds: int, out=sys.stdout
+) -> dict:
     from django.db import connection
     from django.urls import reverse
     from django.utils import timezone
 
+    from casework import services
     from casework.models import Case, Subject
-    from contacts.models import Organisation, Person
+    from contacts.models import Person
 
     manager = _prepare(cases, seed, out)
     busy = _busy_case(manager)
@@ -174,17 +199,25 @@ def run(*, quick: bool, cases: int, iterations: int, seed: int, throughput_secon
     limit = "LIMIT 25"
 
     bench.measure(
-        "case list (default)", lambda c: c.get(list_url),
+        "case list (default)",
+        lambda c: c.get(list_url),
         "SELECT id FROM casework_case ORDER BY received_on DESC, id DESC " + limit,
     )
     bench.measure(
-        "case list (deep page)", lambda c: c.get(list_url, {"page": 200}),
+        "case list (deep page)",
+        lambda c: c.get(list_url, {"page": 200}),
         "SELECT id FROM casework_case ORDER BY received_on DESC, id DESC LIMIT 25 OFFSET 4975",
     )
     bench.measure(
         "case list (org + subject + period)",
-        lambda c: c.get(list_url, {"organisation": org, "subject": subject.pk,
-                                   "received_after": year_start.strftime("%d/%m/%Y")}),
+        lambda c: c.get(
+            list_url,
+            {
+                "organisation": org,
+                "subject": subject.pk,
+                "received_after": year_start.strftime("%d/%m/%Y"),
+            },
+        ),
         "SELECT c.id FROM casework_case c JOIN casework_case_subjects s ON s.case_id = c.id "
         "WHERE c.organisation_id = %s AND s.subject_id = %s AND c.received_on >= %s "
         "ORDER BY c.received_on DESC, c.id DESC " + limit,
@@ -193,42 +226,88 @@ def run(*, quick: bool, cases: int, iterations: int, seed: int, throughput_secon
     bench.measure(
         "case page (50 contacts, 150+ history)",
         lambda c: c.get(reverse("case_detail", args=[busy.reference])),
-        "SELECT * FROM contacts_contact WHERE case_id = %s", (busy.pk,),
+        "SELECT * FROM contacts_contact WHERE case_id = %s",
+        (busy.pk,),
     )
     search = reverse("person_search")
-    bench.measure("person search (surname)", lambda c: c.get(search, {"q": "Okafor"}),
-                  "SELECT id FROM contacts_person WHERE family_name = 'Okafor' LIMIT 50")
-    bench.measure("person search (NHS number)",
-                  lambda c: c.get(search, {"q": person.nhs_number}),
-                  "SELECT id FROM contacts_person WHERE nhs_number = %s", (person.nhs_number,))
-    bench.measure("person search (postcode)", lambda c: c.get(search, {"q": person.postcode}),
-                  "SELECT id FROM contacts_person WHERE postcode = %s", (person.postcode,))
+    bench.measure(
+        "person search (surname)",
+        lambda c: c.get(search, {"q": "Okafor"}),
+        "SELECT id FROM contacts_person WHERE family_name = 'Okafor' LIMIT 50",
+    )
+    bench.measure(
+        "person search (NHS number)",
+        lambda c: c.get(search, {"q": person.nhs_number}),
+        "SELECT id FROM contacts_person WHERE nhs_number = %s",
+        (person.nhs_number,),
+    )
+    bench.measure(
+        "person search (postcode)",
+        lambda c: c.get(search, {"q": person.postcode}),
+        "SELECT id FROM contacts_person WHERE postcode = %s",
+        (person.postcode,),
+    )
     log_url = reverse("log_contact")
 
     def log_contact(c):
         now = timezone.localtime() - timedelta(minutes=1)
-        return c.post(log_url, {
-            "person_id": person.pk, "channel": "phone", "case_choice": "new",
-            "kind": "enquiry", "relationship": "self", "summary": "Benchmark enquiry",
-            "contacted_on": now.strftime("%d/%m/%Y"), "contacted_time": now.strftime("%H:%M"),
-        })
+        return c.post(
+            log_url,
+            {
+                "person_id": person.pk,
+                "channel": "phone",
+                "case_choice": "new",
+                "kind": "enquiry",
+                "relationship": "self",
+                "summary": "Benchmark enquiry",
+                "contacted_on": now.strftime("%d/%m/%Y"),
+                "contacted_time": now.strftime("%H:%M"),
+            },
+        )
 
     bench.measure("log a contact (POST)", log_contact)
-    received = iter(Case.objects.filter(kind="complaint", status="received")
-                    .values_list("reference", flat=True)[:bench.iterations + 10])
+    needed = bench.iterations + bench.warmup
+    received_refs = list(
+        Case.objects.filter(kind="complaint", status="received").values_list(
+            "reference", flat=True
+        )[:needed]
+    )
+    while len(received_refs) < needed:
+        now = timezone.now()
+        received_refs.append(
+            services.log_contact(
+                by=manager,
+                at=now,
+                channel="letter",
+                contacted_at=now,
+                summary="Benchmark",
+                person=person,
+                new_case_kind="complaint",
+            ).case.reference
+        )
+    received = iter(received_refs)
 
     def acknowledge(c):
         reference = next(received)
-        return c.post(reverse("complaint_action", args=[reference, "acknowledge"]), {
-            "on": today.strftime("%d/%m/%Y"), "method": "letter",
-            "discussion_offered": "yes", "discussion_held": "no",
-        })
+        return c.post(
+            reverse("complaint_action", args=[reference, "acknowledge"]),
+            {
+                "on": today.strftime("%d/%m/%Y"),
+                "method": "letter",
+                "discussion_offered": "yes",
+                "discussion_held": "no",
+            },
+        )
 
     bench.measure("acknowledge a complaint (POST)", acknowledge)
     throughput = _throughput(throughput_seconds, manager) if throughput_seconds else None
     results = {
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform(), "database": vendor},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "database": vendor,
+        },
         "cases": Case.objects.count(),
         "iterations": iterations,
         "operations": bench.results,
@@ -250,11 +329,29 @@ def _throughput(seconds: int, manager) -> dict:
     session["_auth_user_hash"] = manager.get_session_auth_hash()
     session.create()
     port = 8765
-    env = dict(os.environ, DEBUG="0", SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" * 10),
-               ALLOWED_HOSTS="127.0.0.1", SECURE_COOKIES="0", STATIC_MANIFEST="0")
+    env = dict(
+        os.environ,
+        DEBUG="0",
+        SECRET_KEY=os.environ.get("SECRET_KEY", "bench-" * 10),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_COOKIES="0",
+        STATIC_MANIFEST="0",
+    )
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi", "--workers", "3", "--bind",
-         f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi",
+            "--workers",
+            "3",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
     )
     urls = [reverse("case_list"), reverse("home"), reverse("person_search") + "?q=Smith"]
     counts = {"ok": 0, "errors": 0}
@@ -294,22 +391,33 @@ def _throughput(seconds: int, manager) -> dict:
     finally:
         server.terminate()
         server.wait(timeout=10)
-    return {"seconds": round(elapsed, 1), "clients": 6, "requests": counts["ok"],
-            "errors": counts["errors"], "requests_per_second": round(counts["ok"] / elapsed, 1)}
+    return {
+        "seconds": round(elapsed, 1),
+        "clients": 6,
+        "requests": counts["ok"],
+        "errors": counts["errors"],
+        "requests_per_second": round(counts["ok"] / elapsed, 1),
+    }
 
 
 def _print(results: dict, out):
-    out.write(f"\n{results['cases']:,} cases on {results['machine']['database']}, "
-              f"{results['iterations']} runs each\n")
+    out.write(
+        f"\n{results['cases']:,} cases on {results['machine']['database']}, "
+        f"{results['iterations']} runs each\n"
+    )
     out.write(f"{'operation':<40}{'median':>9}{'p95':>9}{'max':>9}{'queries':>9}{'floor':>9}\n")
     for r in results["operations"]:
         floor = f"{r['floor_ms']:.1f}" if r["floor_ms"] is not None else "-"
-        out.write(f"{r['operation']:<40}{r['median_ms']:>9.1f}{r['p95_ms']:>9.1f}"
-                  f"{r['max_ms']:>9.1f}{r['queries']:>9}{floor:>9}\n")
+        out.write(
+            f"{r['operation']:<40}{r['median_ms']:>9.1f}{r['p95_ms']:>9.1f}"
+            f"{r['max_ms']:>9.1f}{r['queries']:>9}{floor:>9}\n"
+        )
     if results["throughput"]:
         t = results["throughput"]
-        out.write(f"throughput: {t['requests_per_second']} requests/s over {t['seconds']} s "
-                  f"with {t['clients']} clients, {t['errors']} errors\n")
+        out.write(
+            f"throughput: {t['requests_per_second']} requests/s over {t['seconds']} s "
+            f"with {t['clients']} clients, {t['errors']} errors\n"
+        )
 
 
 def main(argv=None):
@@ -318,19 +426,26 @@ def main(argv=None):
     parser.add_argument("--cases", type=int, default=None)
     parser.add_argument("--iterations", type=int, default=None)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL",
-                                                                  DEFAULT_DB))
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     parser.add_argument("--throughput-seconds", type=int, default=None)
     args = parser.parse_args(argv)
     cases = args.cases or (2000 if args.quick else 200000)
     iterations = args.iterations or (5 if args.quick else 30)
-    seconds = args.throughput_seconds if args.throughput_seconds is not None else (
-        3 if args.quick else 20)
+    seconds = (
+        args.throughput_seconds
+        if args.throughput_seconds is not None
+        else (3 if args.quick else 20)
+    )
     if args.database_url.startswith("postgres"):
         _ensure_database(args.database_url)
     _setup_django(args.database_url)
-    results = run(quick=args.quick, cases=cases, iterations=iterations, seed=args.seed,
-                  throughput_seconds=seconds)
+    results = run(
+        quick=args.quick,
+        cases=cases,
+        iterations=iterations,
+        seed=args.seed,
+        throughput_seconds=seconds,
+    )
     path = ROOT / "bench" / "results.json"
     path.write_text(json.dumps(results, indent=2) + "\n")
     print(f"Results written to {path}")

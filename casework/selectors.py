@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
@@ -141,7 +141,7 @@ def _display(model, field_name: str, value, related_names: dict) -> str:
         return "—"
     f = model._meta.get_field(field_name)
     if f.many_to_many:
-        names = [related_names.get((f.related_model, _m2m_target(v)), "?") for v in value]
+        names = [related_names.get((f.related_model, pk), "?") for pk in value]
         return ", ".join(sorted(names)) or "—"
     if f.is_relation:
         return related_names.get((f.related_model, value), f"#{value}")
@@ -156,9 +156,13 @@ def _display(model, field_name: str, value, related_names: dict) -> str:
     return str(value)
 
 
-def _m2m_target(row: dict):
-    # m2m history rows are dicts of {<model>: pk, <target>: pk}; the target is the last key.
-    return list(row.values())[-1]
+def _field_changes(model, old, new) -> list[tuple]:
+    """Concrete fields whose value differs between two history records (no queries)."""
+    return [
+        (f.name, getattr(old, f.attname), getattr(new, f.attname))
+        for f in model._meta.concrete_fields
+        if f.name not in _SKIP_FIELDS and getattr(old, f.attname) != getattr(new, f.attname)
+    ]
 
 
 def _label(model, record) -> str:
@@ -194,6 +198,21 @@ def case_history(case: Case) -> list[HistoryEntry]:
             ),
         ),
     ]
+    # The case's many-to-many history (subjects, staff groups), one query per field, so the
+    # page's query count does not grow with the number of history rows.
+    case_history_ids = [r.history_id for r in sources[0][1]]
+    m2m = {Case: {}}
+    for m2m_field in (Case._meta.get_field("subjects"), Case._meta.get_field("staff_groups")):
+        through = Case.history.model._meta.get_field(
+            f"historicalcase_{m2m_field.name}"
+        ).related_model
+        target = f"{m2m_field.m2m_reverse_field_name()}_id"
+        by_history: dict = defaultdict(set)
+        for history_id, target_id in through.objects.filter(
+            history_id__in=case_history_ids
+        ).values_list("history_id", target):
+            by_history[history_id].add(target_id)
+        m2m[Case][m2m_field.name] = by_history
     # Collect every foreign key value first so names are fetched once per related model.
     wanted: dict = defaultdict(set)
     diffs = []
@@ -203,8 +222,14 @@ def case_history(case: Case) -> list[HistoryEntry]:
             prev = previous_by_object.get(record.id)
             changes = []
             if prev is not None and record.history_type == "~":
-                delta = record.diff_against(prev)
-                changes = [(c.field, c.old, c.new) for c in delta.changes]
+                changes = _field_changes(model, prev, record)
+                for name, by_history in m2m.get(model, {}).items():
+                    old, new = (
+                        by_history.get(prev.history_id, set()),
+                        by_history.get(record.history_id, set()),
+                    )
+                    if old != new:
+                        changes.append((name, old, new))
             elif record.history_type == "+":
                 changes = [
                     (f.name, None, getattr(record, f.attname))
@@ -217,7 +242,7 @@ def case_history(case: Case) -> list[HistoryEntry]:
                 if f.is_relation:
                     for value in (old, new):
                         if f.many_to_many and value:
-                            wanted[f.related_model].update(_m2m_target(v) for v in value)
+                            wanted[f.related_model].update(value)
                         elif value not in (None, "") and not f.many_to_many:
                             wanted[f.related_model].add(value)
             diffs.append((model, record, changes))
@@ -265,3 +290,30 @@ def person_contacts(user, person: Person) -> QuerySet[Contact]:
         .select_related("case", "logged_by")
         .order_by("-contacted_at")
     )
+
+
+def with_case_summaries(user, people: list[Person], max_cases: int = 5) -> list[Person]:
+    """Attach to each person the cases the user may see (newest first, at most `max_cases`)
+    and their visible contact count: two queries for the whole list, whatever its length."""
+    ids = [p.pk for p in people]
+    visible = Case.objects.visible_to(user).values("pk")
+    cases: dict[int, list[Case]] = defaultdict(list)
+    parties = (
+        CaseParty.objects.filter(person_id__in=ids, case__in=visible)
+        .select_related("case")
+        .order_by("-case__received_on", "-case_id")
+    )
+    for party in parties:
+        listed = cases[party.person_id]
+        if len(listed) < max_cases and all(c.pk != party.case_id for c in listed):
+            listed.append(party.case)
+    counts = dict(
+        Contact.objects.filter(person_id__in=ids, case__in=visible)
+        .values_list("person_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for person in people:
+        person.visible_cases = cases.get(person.pk, [])
+        person.contact_count = counts.get(person.pk, 0)
+    return people

@@ -152,10 +152,7 @@ def _save_contact(request, form, person, person_form, open_cases):
 
 
 def _people_with_history(user, people):
-    for person in people:
-        person.visible_cases = list(selectors.person_cases(user, person)[:5])
-        person.contact_count = selectors.person_contacts(user, person).count()
-    return people
+    return selectors.with_case_summaries(user, people)
 
 
 @role_required(*CASEWORK_ROLES)

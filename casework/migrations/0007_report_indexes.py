@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0006_workflow_milestones'),
-        ('contacts', '0001_initial'),
+        ("casework", "0006_workflow_milestones"),
+        ("contacts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['kind', 'closed_on'], name='case_kind_closed_idx'),
+            model_name="case",
+            index=models.Index(fields=["kind", "closed_on"], name="case_kind_closed_idx"),
         ),
     ]

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from casework import services
 from casework.workflow import CaseKind
-from tests.factories import CaseFactory, PersonFactory
+from tests.factories import CaseFactory, PersonFactory, subject
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +55,34 @@ def test_my_work_query_count_is_bounded(officer_client, officer, django_assert_m
         _busy_case(officer, contacts=1)
     with django_assert_max_num_queries(15):
         officer_client.get(reverse("home"))
+
+
+def test_case_page_query_count_does_not_grow_with_history(
+    officer_client, officer, django_assert_max_num_queries
+):
+    quiet = _busy_case(officer, contacts=1)
+    edited = _busy_case(officer, contacts=1)
+    for case, edits in ((quiet, 2), (edited, 20)):
+        for n in range(edits):
+            services.update_case_details(
+                case,
+                by=officer,
+                reason=f"Edit {n}",
+                description=f"Version {n}",
+                subjects=[subject("COMMUNICATIONS")] if n % 2 else [],
+            )
+    with django_assert_max_num_queries(30) as quiet_page:
+        officer_client.get(reverse("case_detail", args=[quiet.reference]))
+    with django_assert_max_num_queries(30) as edited_page:
+        officer_client.get(reverse("case_detail", args=[edited.reference]))
+    assert len(edited_page.captured_queries) == len(quiet_page.captured_queries)
+
+
+def test_person_search_query_count_does_not_grow_with_results(
+    officer_client, officer, django_assert_max_num_queries
+):
+    for _ in range(12):
+        CaseFactory(person=PersonFactory(family_name="Okafor"))
+    with django_assert_max_num_queries(8):
+        page = officer_client.get(reverse("person_search"), {"q": "Okafor"})
+    assert page.content.decode().count("Okafor") >= 12
