@@ -58,3 +58,9 @@ def test_a_generated_case_opens_on_its_page(generated, officer_client):
     case = Case.objects.filter(kind=CaseKind.COMPLAINT).first()
     response = officer_client.get(reverse("case_detail", args=[case.reference]))
     assert response.status_code == 200
+
+
+def test_generating_twice_continues_the_reference_series(generated):
+    call_command("generate_data", cases=50, seed=8, stdout=open("/dev/null", "w"))
+    references = list(Case.objects.values_list("reference", flat=True))
+    assert len(references) == len(set(references)) == 450
