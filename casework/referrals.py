@@ -73,6 +73,11 @@ RESPONSE_DOCUMENT_TYPES = {
 RETRYABLE_ERRORS = (OSError, smtplib.SMTPException)
 
 
+def _long(day: date) -> str:
+    """6 January 2025 (no leading zero)."""
+    return f"{day.day} {day:%B %Y}"
+
+
 # --- Organisations -----------------------------------------------------------------------
 
 
@@ -93,7 +98,7 @@ def find_organisation(ods_code: str) -> Organisation:
 def _check_can_receive(org: Organisation, *, need_email: bool) -> None:
     if org.closed_on is not None:
         raise CaseworkError(
-            f"{org} closed on {org.closed_on:%d %B %Y}; a referral cannot go to a closed "
+            f"{org} closed on {_long(org.closed_on)}; a referral cannot go to a closed "
             "organisation. Refer it to the organisation that took over its services."
         )
     if need_email and not org.complaints_contact_email:
@@ -123,7 +128,7 @@ def update_complaints_contact(
 
 def _lock(referral: Referral) -> Referral:
     return (
-        Referral.objects.select_for_update()
+        Referral.objects.select_for_update(of=("self",))
         .select_related("organisation", "case", "consent_given_by")
         .get(pk=referral.pk)
     )
@@ -262,7 +267,7 @@ def send_referral(
     org = referral.organisation
     today = timezone.localdate(at)
     if referral.status not in (ReferralStatus.AWAITING_CONSENT, ReferralStatus.READY):
-        raise CaseworkError(f"This referral was already sent on {referral.sent_on:%d %B %Y}.")
+        raise CaseworkError(f"This referral was already sent on {_long(referral.sent_on)}.")
     if not referral.has_consent or referral.status != ReferralStatus.READY:
         raise CaseworkError(
             f"Record the complainant's consent to share the complaint with {org} before "
@@ -298,7 +303,7 @@ def send_referral(
 
     message = EmailMessage(
         subject=f"Complaint referral {referral.case.reference}: please respond by "
-        f"{referral.response_due:%d %B %Y}",
+        f"{_long(referral.response_due)}",
         body=_render_text("email/referral_sent.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[referral.sent_to],
@@ -324,7 +329,7 @@ def _check_reply_date(referral: Referral, day: date | None, at: datetime, what: 
         raise CaseworkError(f"The date of the {what} must be today or in the past.")
     if referral.sent_on and day < referral.sent_on:
         raise CaseworkError(
-            f"The {what} cannot be before the referral was sent ({referral.sent_on:%d %B %Y})."
+            f"The {what} cannot be before the referral was sent ({_long(referral.sent_on)})."
         )
 
 
