@@ -455,6 +455,11 @@ def _chaser_kind(referral: Referral, today: date) -> str | None:
     return None
 
 
+def is_overdue(referral: Referral, today: date) -> bool:
+    """The organisation is late with its acknowledgement or its response."""
+    return _chaser_kind(referral, today) is not None
+
+
 def chase_referral(referral: Referral, today: date, *, now: datetime) -> bool:
     """Chase one overdue referral unless it was chased today; True if a chaser went."""
     with transaction.atomic():

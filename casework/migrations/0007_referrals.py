@@ -8,229 +8,791 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0006_workflow_milestones'),
-        ('contacts', '0002_organisation_parent_ods_code'),
+        ("casework", "0006_workflow_milestones"),
+        ("contacts", "0002_organisation_parent_ods_code"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalCaseOrganisation',
+            name="HistoricalCaseOrganisation",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('part', models.TextField(verbose_name='its part of the complaint')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='leads the co-ordinated response')),
-                ('coordinated_response', models.TextField(blank=True, max_length=100)),
-                ('coordinated_response_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.case')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("part", models.TextField(verbose_name="its part of the complaint")),
+                (
+                    "is_lead",
+                    models.BooleanField(
+                        default=False, verbose_name="leads the co-ordinated response"
+                    ),
+                ),
+                ("coordinated_response", models.TextField(blank=True, max_length=100)),
+                ("coordinated_response_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical case organisation',
-                'verbose_name_plural': 'historical case organisations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical case organisation",
+                "verbose_name_plural": "historical case organisations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCommissionerDecision',
+            name="HistoricalCommissionerDecision",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('handle_itself', 'The commissioner handles the complaint itself'), ('pass_to_provider', 'Pass it to the provider to handle (with consent)')], max_length=20)),
-                ('complainant_consents', models.BooleanField(verbose_name='the complainant consents to details being sent to the provider')),
-                ('reasons', models.TextField()),
-                ('decided_on', models.DateField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.case')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organisation')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("handle_itself", "The commissioner handles the complaint itself"),
+                            (
+                                "pass_to_provider",
+                                "Pass it to the provider to handle (with consent)",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "complainant_consents",
+                    models.BooleanField(
+                        verbose_name="the complainant consents to details being sent to the provider"
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("decided_on", models.DateField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical commissioner decision',
-                'verbose_name_plural': 'historical commissioner decisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical commissioner decision",
+                "verbose_name_plural": "historical commissioner decisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalReferral',
+            name="HistoricalReferral",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('part', models.CharField(default='all', help_text='"all" for the whole complaint, or the part this organisation answers.', max_length=200, verbose_name='part referred')),
-                ('status', models.CharField(choices=[('awaiting_consent', 'Awaiting consent'), ('ready', 'Ready to send'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('response_received', 'Response received'), ('closed', 'Closed')], default='awaiting_consent', max_length=20)),
-                ('consent_method', models.CharField(blank=True, choices=[('letter', 'Letter'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person')], max_length=20)),
-                ('consent_given_on', models.DateField(blank=True, null=True)),
-                ('consent_scope', models.TextField(blank=True, verbose_name='what the consent covers')),
-                ('sent_on', models.DateField(blank=True, null=True)),
-                ('sent_to', models.CharField(blank=True, max_length=254, verbose_name='sent to (e-mail)')),
-                ('pack', models.TextField(blank=True, max_length=100, verbose_name='referral pack')),
-                ('complainant_letter', models.TextField(blank=True, max_length=100)),
-                ('acknowledgement_due', models.DateField(blank=True, null=True)),
-                ('response_due', models.DateField(blank=True, null=True)),
-                ('response_due_agreed', models.BooleanField(default=False, verbose_name='response date agreed with the organisation')),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('response_received_on', models.DateField(blank=True, null=True)),
-                ('response_document', models.TextField(blank=True, max_length=100)),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('partly_upheld', 'Partly upheld'), ('not_upheld', 'Not upheld'), ('withdrawn', 'Withdrawn'), ('not_taken_forward', 'Not taken forward'), ('resolved_next_day', 'Resolved by the next working day (reg 8)')], max_length=20)),
-                ('response_summary', models.TextField(blank=True, verbose_name="summary of the organisation's response")),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.case')),
-                ('closed_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consent_given_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.person')),
-                ('consent_recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organisation')),
-                ('sent_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        default="all",
+                        help_text='"all" for the whole complaint, or the part this organisation answers.',
+                        max_length=200,
+                        verbose_name="part referred",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_consent", "Awaiting consent"),
+                            ("ready", "Ready to send"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("response_received", "Response received"),
+                            ("closed", "Closed"),
+                        ],
+                        default="awaiting_consent",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "consent_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "Letter"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("consent_given_on", models.DateField(blank=True, null=True)),
+                (
+                    "consent_scope",
+                    models.TextField(blank=True, verbose_name="what the consent covers"),
+                ),
+                ("sent_on", models.DateField(blank=True, null=True)),
+                (
+                    "sent_to",
+                    models.CharField(blank=True, max_length=254, verbose_name="sent to (e-mail)"),
+                ),
+                (
+                    "pack",
+                    models.TextField(blank=True, max_length=100, verbose_name="referral pack"),
+                ),
+                ("complainant_letter", models.TextField(blank=True, max_length=100)),
+                ("acknowledgement_due", models.DateField(blank=True, null=True)),
+                ("response_due", models.DateField(blank=True, null=True)),
+                (
+                    "response_due_agreed",
+                    models.BooleanField(
+                        default=False, verbose_name="response date agreed with the organisation"
+                    ),
+                ),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("response_received_on", models.DateField(blank=True, null=True)),
+                ("response_document", models.TextField(blank=True, max_length=100)),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly_upheld", "Partly upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("withdrawn", "Withdrawn"),
+                            ("not_taken_forward", "Not taken forward"),
+                            ("resolved_next_day", "Resolved by the next working day (reg 8)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "response_summary",
+                    models.TextField(
+                        blank=True, verbose_name="summary of the organisation's response"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consent_given_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.person",
+                    ),
+                ),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical referral',
-                'verbose_name_plural': 'historical referrals',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical referral",
+                "verbose_name_plural": "historical referrals",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.CharField(default='all', help_text='"all" for the whole complaint, or the part this organisation answers.', max_length=200, verbose_name='part referred')),
-                ('status', models.CharField(choices=[('awaiting_consent', 'Awaiting consent'), ('ready', 'Ready to send'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('response_received', 'Response received'), ('closed', 'Closed')], default='awaiting_consent', max_length=20)),
-                ('consent_method', models.CharField(blank=True, choices=[('letter', 'Letter'), ('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person')], max_length=20)),
-                ('consent_given_on', models.DateField(blank=True, null=True)),
-                ('consent_scope', models.TextField(blank=True, verbose_name='what the consent covers')),
-                ('sent_on', models.DateField(blank=True, null=True)),
-                ('sent_to', models.CharField(blank=True, max_length=254, verbose_name='sent to (e-mail)')),
-                ('pack', models.FileField(blank=True, upload_to='referrals/packs/%Y/', verbose_name='referral pack')),
-                ('complainant_letter', models.FileField(blank=True, upload_to='referrals/letters/%Y/')),
-                ('acknowledgement_due', models.DateField(blank=True, null=True)),
-                ('response_due', models.DateField(blank=True, null=True)),
-                ('response_due_agreed', models.BooleanField(default=False, verbose_name='response date agreed with the organisation')),
-                ('acknowledged_on', models.DateField(blank=True, null=True)),
-                ('response_received_on', models.DateField(blank=True, null=True)),
-                ('response_document', models.FileField(blank=True, upload_to='referrals/responses/%Y/')),
-                ('outcome', models.CharField(blank=True, choices=[('upheld', 'Upheld'), ('partly_upheld', 'Partly upheld'), ('not_upheld', 'Not upheld'), ('withdrawn', 'Withdrawn'), ('not_taken_forward', 'Not taken forward'), ('resolved_next_day', 'Resolved by the next working day (reg 8)')], max_length=20)),
-                ('response_summary', models.TextField(blank=True, verbose_name="summary of the organisation's response")),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='casework.case')),
-                ('closed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('consent_given_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.person')),
-                ('consent_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='contacts.organisation')),
-                ('sent_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "part",
+                    models.CharField(
+                        default="all",
+                        help_text='"all" for the whole complaint, or the part this organisation answers.',
+                        max_length=200,
+                        verbose_name="part referred",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("awaiting_consent", "Awaiting consent"),
+                            ("ready", "Ready to send"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("response_received", "Response received"),
+                            ("closed", "Closed"),
+                        ],
+                        default="awaiting_consent",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "consent_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("letter", "Letter"),
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("consent_given_on", models.DateField(blank=True, null=True)),
+                (
+                    "consent_scope",
+                    models.TextField(blank=True, verbose_name="what the consent covers"),
+                ),
+                ("sent_on", models.DateField(blank=True, null=True)),
+                (
+                    "sent_to",
+                    models.CharField(blank=True, max_length=254, verbose_name="sent to (e-mail)"),
+                ),
+                (
+                    "pack",
+                    models.FileField(
+                        blank=True, upload_to="referrals/packs/%Y/", verbose_name="referral pack"
+                    ),
+                ),
+                (
+                    "complainant_letter",
+                    models.FileField(blank=True, upload_to="referrals/letters/%Y/"),
+                ),
+                ("acknowledgement_due", models.DateField(blank=True, null=True)),
+                ("response_due", models.DateField(blank=True, null=True)),
+                (
+                    "response_due_agreed",
+                    models.BooleanField(
+                        default=False, verbose_name="response date agreed with the organisation"
+                    ),
+                ),
+                ("acknowledged_on", models.DateField(blank=True, null=True)),
+                ("response_received_on", models.DateField(blank=True, null=True)),
+                (
+                    "response_document",
+                    models.FileField(blank=True, upload_to="referrals/responses/%Y/"),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("upheld", "Upheld"),
+                            ("partly_upheld", "Partly upheld"),
+                            ("not_upheld", "Not upheld"),
+                            ("withdrawn", "Withdrawn"),
+                            ("not_taken_forward", "Not taken forward"),
+                            ("resolved_next_day", "Resolved by the next working day (reg 8)"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "response_summary",
+                    models.TextField(
+                        blank=True, verbose_name="summary of the organisation's response"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "closed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "consent_given_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.person",
+                    ),
+                ),
+                (
+                    "consent_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="contacts.organisation",
+                    ),
+                ),
+                (
+                    "sent_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalReferralChaser',
+            name="HistoricalReferralChaser",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement overdue'), ('response', 'Response overdue')], max_length=20)),
-                ('sent_on', models.DateField()),
-                ('sent_at', models.DateTimeField()),
-                ('sent_to', models.CharField(max_length=254)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('referral', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.referral')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement overdue"),
+                            ("response", "Response overdue"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                ("sent_at", models.DateTimeField()),
+                ("sent_to", models.CharField(max_length=254)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.referral",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical referral chaser',
-                'verbose_name_plural': 'historical referral chasers',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical referral chaser",
+                "verbose_name_plural": "historical referral chasers",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='ReferralChaser',
+            name="ReferralChaser",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('acknowledgement', 'Acknowledgement overdue'), ('response', 'Response overdue')], max_length=20)),
-                ('sent_on', models.DateField()),
-                ('sent_at', models.DateTimeField()),
-                ('sent_to', models.CharField(max_length=254)),
-                ('referral', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chasers', to='casework.referral')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("acknowledgement", "Acknowledgement overdue"),
+                            ("response", "Response overdue"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("sent_on", models.DateField()),
+                ("sent_at", models.DateTimeField()),
+                ("sent_to", models.CharField(max_length=254)),
+                (
+                    "referral",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chasers",
+                        to="casework.referral",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sent_at', 'id'],
+                "ordering": ["sent_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='CaseOrganisation',
+            name="CaseOrganisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('part', models.TextField(verbose_name='its part of the complaint')),
-                ('is_lead', models.BooleanField(default=False, verbose_name='leads the co-ordinated response')),
-                ('coordinated_response', models.FileField(blank=True, upload_to='referrals/coordinated/%Y/')),
-                ('coordinated_response_on', models.DateField(blank=True, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involved_bodies', to='casework.case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='involvements', to='contacts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("part", models.TextField(verbose_name="its part of the complaint")),
+                (
+                    "is_lead",
+                    models.BooleanField(
+                        default=False, verbose_name="leads the co-ordinated response"
+                    ),
+                ),
+                (
+                    "coordinated_response",
+                    models.FileField(blank=True, upload_to="referrals/coordinated/%Y/"),
+                ),
+                ("coordinated_response_on", models.DateField(blank=True, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involved_bodies",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="involvements",
+                        to="contacts.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_lead', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('case', 'organisation'), name='case_organisation_unique'), models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('case',), name='case_organisation_one_lead')],
+                "ordering": ["-is_lead", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("case", "organisation"), name="case_organisation_unique"
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_lead", True)),
+                        fields=("case",),
+                        name="case_organisation_one_lead",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='CommissionerDecision',
+            name="CommissionerDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('decision', models.CharField(choices=[('handle_itself', 'The commissioner handles the complaint itself'), ('pass_to_provider', 'Pass it to the provider to handle (with consent)')], max_length=20)),
-                ('complainant_consents', models.BooleanField(verbose_name='the complainant consents to details being sent to the provider')),
-                ('reasons', models.TextField()),
-                ('decided_on', models.DateField()),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='commissioner_decision', to='casework.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "decision",
+                    models.CharField(
+                        choices=[
+                            ("handle_itself", "The commissioner handles the complaint itself"),
+                            (
+                                "pass_to_provider",
+                                "Pass it to the provider to handle (with consent)",
+                            ),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "complainant_consents",
+                    models.BooleanField(
+                        verbose_name="the complainant consents to details being sent to the provider"
+                    ),
+                ),
+                ("reasons", models.TextField()),
+                ("decided_on", models.DateField()),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="commissioner_decision",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('decision', 'pass_to_provider'), _negated=True), ('complainant_consents', True), _connector='OR'), name='commissioner_passes_only_with_consent')],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("decision", "pass_to_provider"), _negated=True),
+                            ("complainant_consents", True),
+                            _connector="OR",
+                        ),
+                        name="commissioner_passes_only_with_consent",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['status', 'organisation'], name='casework_re_status_9a6c7a_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["status", "organisation"], name="casework_re_status_9a6c7a_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['organisation', 'sent_on'], name='casework_re_organis_3af0fa_idx'),
+            model_name="referral",
+            index=models.Index(
+                fields=["organisation", "sent_on"], name="casework_re_organis_3af0fa_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.UniqueConstraint(models.F('case'), models.F('organisation'), django.db.models.functions.text.Lower('part'), name='referral_unique_part_per_organisation'),
+            model_name="referral",
+            constraint=models.UniqueConstraint(
+                models.F("case"),
+                models.F("organisation"),
+                django.db.models.functions.text.Lower("part"),
+                name="referral_unique_part_per_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(('sent_on__isnull', True), ('consent_given_on__isnull', False), _connector='OR'), name='referral_sent_only_with_consent'),
+            model_name="referral",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sent_on__isnull", True), ("consent_given_on__isnull", False), _connector="OR"
+                ),
+                name="referral_sent_only_with_consent",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='referralchaser',
-            constraint=models.UniqueConstraint(fields=('referral', 'sent_on'), name='referral_chaser_once_a_day'),
+            model_name="referralchaser",
+            constraint=models.UniqueConstraint(
+                fields=("referral", "sent_on"), name="referral_chaser_once_a_day"
+            ),
         ),
     ]
