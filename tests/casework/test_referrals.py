@@ -556,3 +556,154 @@ def test_the_complaints_contact_is_edited_with_a_reason(practice, owner):
     )
     assert org.complaints_contact_email == "new@densham.example"
     assert org.history.latest().history_change_reason == "Practice manager changed"
+
+
+# --- Screens -------------------------------------------------------------------------------
+
+
+def test_the_case_page_offers_consent_not_sending_until_consent_is_recorded(
+    officer_client, case, practice, complainant, owner
+):
+    referral = referrals.start_referral(
+        case, organisation=practice, part="all", by=owner, at=SENT_AT
+    )
+    page = officer_client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Referrals (1)" in page
+    assert f"/referrals/{referral.pk}/consent/" in page
+    assert f"/referrals/{referral.pk}/send/" not in page
+    detail = officer_client.get(f"/cases/{case.reference}/referrals/{referral.pk}/")
+    assert "Send the referral" not in detail.content.decode()
+    # Going to the send page by its address does not offer it either.
+    response = officer_client.get(f"/cases/{case.reference}/referrals/{referral.pk}/send/")
+    assert response.status_code == 302
+    response = officer_client.post(
+        f"/cases/{case.reference}/referrals/{referral.pk}/send/", {"confirm": "on"}
+    )
+    referral.refresh_from_db()
+    assert referral.sent_on is None
+
+
+def test_the_case_page_query_count_does_not_grow_with_referrals(
+    officer_client, case, complainant, owner, django_assert_max_num_queries
+):
+    url = f"/cases/{case.reference}/"
+    officer_client.get(url)
+    with django_assert_max_num_queries(40) as few:
+        officer_client.get(url)
+    for n in range(6):
+        org = OrganisationFactory(complaints_contact_email=f"c{n}@example.invalid")
+        consented(case, org, complainant, owner)
+    with django_assert_max_num_queries(40) as many:
+        page = officer_client.get(url)
+    assert "Referrals (6)" in page.content.decode()
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_an_unknown_ods_code_is_explained_by_the_field(officer_client, case):
+    response = officer_client.post(
+        f"/cases/{case.reference}/referrals/new/", {"ods_code": "Q99999", "part": "all"}
+    )
+    page = response.content.decode()
+    assert "There is a problem" in page
+    assert 'href="#id_ods_code"' in page
+    assert "No organisation in the directory has the ODS code Q99999" in page
+    assert 'value="Q99999"' in page
+
+
+def test_an_investigator_cannot_refer_a_case_outside_their_team(client, investigator, case):
+    client.force_login(investigator)
+    response = client.get(f"/cases/{case.reference}/referrals/new/")
+    assert response.status_code == 404
+
+
+def test_the_register_lists_open_referrals_by_organisation_with_working_days_outstanding(
+    officer_client, sent
+):
+    page = officer_client.get("/referrals/").content.decode()
+    assert "Densham Surgery (A81001)" in page
+    assert sent.case.reference in page
+    # Sent Mon 6 Jan 2025: many working days have passed since, and it is overdue.
+    assert "Overdue" in page
+
+
+@pytest.mark.parametrize("who", ["investigator", "commissioner"])
+def test_the_register_is_for_officers_and_managers(client, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get("/referrals/").status_code == 403
+
+
+def test_the_organisation_page_shows_its_referrals_and_how_quickly_it_answers(
+    officer_client, sent, owner
+):
+    referrals.record_provider_response(
+        sent,
+        received_on=dt.date(2025, 1, 16),
+        summary="Apology",
+        by=owner,
+        at=SENT_AT + dt.timedelta(days=20),
+    )
+    page = officer_client.get(f"/organisations/{sent.organisation.pk}/").content.decode()
+    assert sent.case.reference in page
+    assert "1 of 1 answered" in page
+    assert "10.0 days" in page
+
+
+def test_organisations_are_found_by_name_code_or_postcode(officer_client, practice):
+    assert "Densham Surgery" in officer_client.get("/organisations/?q=a81001").content.decode()
+    assert (
+        "No organisation matches"
+        in officer_client.get("/organisations/?q=nowhere").content.decode()
+    )
+
+
+def test_the_complaints_contact_form_needs_a_reason_and_keeps_what_was_typed(
+    officer_client, practice
+):
+    url = f"/organisations/{practice.pk}/complaints-contact/"
+    response = officer_client.post(
+        url,
+        {"complaints_contact_name": "Ann New", "complaints_contact_email": "not-an-email"},
+    )
+    page = response.content.decode()
+    assert "Enter an email address like complaints@example.nhs.uk" in page
+    assert "Enter the reason for the change" in page
+    assert 'value="Ann New"' in page
+    response = officer_client.post(
+        url,
+        {
+            "complaints_contact_name": "Ann New",
+            "complaints_contact_email": "ann@densham.example",
+            "reason": "New practice manager",
+        },
+    )
+    assert response.status_code == 302
+    practice.refresh_from_db()
+    assert practice.complaints_contact_email == "ann@densham.example"
+
+
+def test_a_wrong_response_document_is_explained_and_nothing_saved(officer_client, sent):
+    url = f"/cases/{sent.case.reference}/referrals/{sent.pk}/response/"
+    response = officer_client.post(
+        url,
+        {
+            "received_on": "16/01/2025",
+            "summary": "Their reply",
+            "document": SimpleUploadedFile("reply.pdf", b"MZ not a pdf"),
+        },
+    )
+    page = response.content.decode()
+    assert "named .pdf but is not a PDF file" in page
+    assert "Their reply" in page
+    sent.refresh_from_db()
+    assert sent.status == ReferralStatus.SENT
+
+
+def test_the_pack_is_downloaded_only_by_those_who_see_the_case(
+    officer_client, client, investigator, sent
+):
+    url = f"/cases/{sent.case.reference}/referrals/{sent.pk}/files/pack/"
+    response = officer_client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(investigator)
+    assert client.get(url).status_code == 404
