@@ -69,9 +69,13 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
+        order = [PartyRole.COMPLAINANT, PartyRole.PATIENT, PartyRole.REPRESENTATIVE]
         people = {}
-        for party in case.parties.all():
-            if party.role in (PartyRole.COMPLAINANT, PartyRole.PATIENT, PartyRole.REPRESENTATIVE):
+        # Parties come in no fixed order from the database; list roles in a fixed one.
+        for party in sorted(
+            case.parties.all(), key=lambda p: (order.index(p.role) if p.role in order else 9, p.pk)
+        ):
+            if party.role in order:
                 people.setdefault(party.person_id, (party.person, []))[1].append(
                     party.get_role_display().lower()
                 )

@@ -175,6 +175,8 @@ def _label(model, record) -> str:
         return "Case"
     if model is Contact:
         return f"Contact of {record.contacted_at:%d %b %Y %H:%M}"
+    if model is Referral:
+        return "Referral"
     if model is CaseParty:
         role = dict(CaseParty._meta.get_field("role").flatchoices).get(record.role)
         return f"Person on case ({role})"
@@ -198,6 +200,14 @@ def case_history(case: Case) -> list[HistoryEntry]:
             CaseParty,
             list(
                 CaseParty.history.filter(case_id=case.pk)
+                .select_related("history_user")
+                .order_by("history_id")
+            ),
+        ),
+        (
+            Referral,
+            list(
+                Referral.history.filter(case_id=case.pk)
                 .select_related("history_user")
                 .order_by("history_id")
             ),

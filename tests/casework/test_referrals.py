@@ -571,6 +571,8 @@ def test_the_case_page_offers_consent_not_sending_until_consent_is_recorded(
     assert "Referrals (1)" in page
     assert f"/referrals/{referral.pk}/consent/" in page
     assert f"/referrals/{referral.pk}/send/" not in page
+    # The referral's own history is part of the case's History tab.
+    assert "Referral to Densham Surgery (A81001) planned: all" in page
     detail = officer_client.get(f"/cases/{case.reference}/referrals/{referral.pk}/")
     assert "Send the referral" not in detail.content.decode()
     # Going to the send page by its address does not offer it either.
@@ -627,7 +629,7 @@ def test_the_register_lists_open_referrals_by_organisation_with_working_days_out
 
 
 @pytest.mark.parametrize("who", ["investigator", "commissioner"])
-def test_the_register_is_for_officers_and_managers(client, who, request):
+def test_the_register_is_for_officers_and_managers(db, client, who, request):
     client.force_login(request.getfixturevalue(who))
     assert client.get("/referrals/").status_code == 403
 

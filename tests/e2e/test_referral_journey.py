@@ -112,7 +112,7 @@ def test_officer_refers_a_complaint_about_a_gp_practice_and_closes_it(
 
     # Consent first.
     page.get_by_role("link", name="Record consent").click()
-    page.get_by_label("Jo Bloggs (patient, complainant)").check()
+    page.get_by_label("Jo Bloggs (complainant, patient)").check()
     page.get_by_role("radio", name="Phone", exact=True).check()
     page.get_by_label("What does the consent cover?").fill(
         "The complaint and Jo's contact details, to the practice"
