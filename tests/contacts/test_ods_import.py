@@ -284,3 +284,22 @@ def test_staff_without_the_administrator_role_cannot_reach_the_admin_upload(clie
     response = client.get("/admin/contacts/organisation/import/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+@pytest.mark.django_db
+def test_a_progress_bar_is_drawn_on_a_terminal_and_not_in_a_pipe(tmp_path):
+    path = write(tmp_path, [ods_row(f"B{n:05d}", f"PRACTICE {n}") for n in range(1200)])
+    terminal = Terminal()
+    call_command("import_organisations", str(path), "--format", "epraccur", stdout=terminal)
+    drawn = terminal.getvalue()
+    assert "\rImporting GP practices [############------------------] 500/1200" in drawn
+    assert "[##############################] 1200/1200" in drawn
+    assert "Created: 1200" in drawn
+    piped = run_command(path)
+    assert "\r" not in piped
+    assert "Unchanged: 1200" in piped
