@@ -44,7 +44,19 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     search_fields = ("name", "ods_code", "postcode")
     autocomplete_fields = ("parent",)
     fieldsets = (
-        (None, {"fields": ("ods_code", "name", "org_type", "is_independent_contractor", "parent")}),
+        (
+            None,
+            {
+                "fields": (
+                    "ods_code",
+                    "name",
+                    "org_type",
+                    "is_independent_contractor",
+                    "parent",
+                    "parent_ods_code",
+                )
+            },
+        ),
         ("Address", {"fields": ("address", "postcode", "telephone")}),
         (
             "Complaints contact",

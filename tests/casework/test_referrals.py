@@ -709,3 +709,75 @@ def test_the_pack_is_downloaded_only_by_those_who_see_the_case(
     assert b"".join(response.streaming_content).startswith(b"%PDF")
     client.force_login(investigator)
     assert client.get(url).status_code == 404
+
+
+def test_a_chaser_the_mail_server_refused_is_not_recorded_and_goes_on_the_retry(
+    sent, settings, mailoutbox
+):
+    mailoutbox.clear()
+    friday = dt.date(2025, 1, 10)
+    now = timezone.make_aware(dt.datetime(2025, 1, 10, 7, 15))
+    settings.EMAIL_BACKEND = "tests.casework.test_referrals.RefusingBackend"
+    with pytest.raises(OSError):
+        referrals.chase_overdue_referrals(friday, now=now)
+    assert not ReferralChaser.objects.exists()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert referrals.chase_overdue_referrals(friday, now=now) == 1
+    assert ReferralChaser.objects.count() == 1
+
+
+def test_the_register_runs_a_fixed_number_of_queries(
+    officer_client, case, complainant, owner, django_assert_max_num_queries
+):
+    for n in range(8):
+        org = OrganisationFactory(complaints_contact_email=f"c{n}@example.invalid")
+        referrals.send_referral(consented(case, org, complainant, owner), by=owner, at=SENT_AT)
+    with django_assert_max_num_queries(8):
+        page = officer_client.get("/referrals/")
+    assert page.content.decode().count(f">{case.reference}</a>") == 8
+
+
+def test_the_commissioner_decision_form_explains_passing_on_needs_consent(
+    officer_client, case, practice
+):
+    url = f"/cases/{case.reference}/commissioner-decision/"
+    response = officer_client.post(
+        url,
+        {
+            "provider": practice.pk,
+            "complainant_consents": "no",
+            "decision": "pass_to_provider",
+            "reasons": "The practice is best placed to answer",
+        },
+    )
+    page = response.content.decode()
+    assert "Without the complainant&#x27;s consent the commissioner handles" in page
+    assert "The practice is best placed to answer" in page
+    response = officer_client.post(
+        url,
+        {
+            "provider": practice.pk,
+            "complainant_consents": "yes",
+            "decision": "pass_to_provider",
+            "reasons": "The practice is best placed to answer",
+        },
+    )
+    assert response.status_code == 302
+    page = officer_client.get(f"/cases/{case.reference}/").content.decode()
+    assert "Pass it to the provider to handle (with consent)" in page
+
+
+def test_the_bodies_of_a_joint_complaint_and_the_coordinated_response_from_the_screens(
+    officer_client, case, practice
+):
+    url = f"/cases/{case.reference}/organisations/"
+    response = officer_client.post(
+        url, {"ods_code": "a81001", "part": "Appointments", "is_lead": "on"}
+    )
+    assert response.status_code == 302
+    page = officer_client.get(url).content.decode()
+    assert "Densham Surgery (A81001)" in page and "Lead" in page
+    response = officer_client.post(url, {"produce": "1"}, follow=True)
+    assert "Co-ordinated response produced." in response.content.decode()
+    download = officer_client.get(f"{url}coordinated-response/")
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
