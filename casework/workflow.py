@@ -93,15 +93,13 @@ class TimeLimitDecision(models.TextChoices):
 class Reg8Exclusion(models.TextChoices):
     """Complaints not required to be handled under the regulations (SI 2009/309 reg 8(1))."""
 
-    ORAL_RESOLVED_NEXT_DAY = (
-        "oral_resolved",
-        ("Oral complaint resolved to the complainant's satisfaction by the next working day"),
+    ORAL_RESOLVED_NEXT_DAY = "oral_resolved", (
+        "Oral complaint resolved to the complainant's satisfaction by the next working day"
     )
     BY_RESPONSIBLE_BODY = "responsible_body", "Made by one responsible body about another"
     EMPLOYEE = "employee", "An employee's complaint about their employment"
-    ALREADY_INVESTIGATED = (
-        "already_investigated",
-        ("Already investigated under the regulations or by the Ombudsman"),
+    ALREADY_INVESTIGATED = "already_investigated", (
+        "Already investigated under the regulations or by the Ombudsman"
     )
     FOI_OR_SAR = "foi_or_sar", "About a subject access or freedom of information request"
 
