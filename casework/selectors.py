@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
-from .models import Case, CaseParty, StatusChange
+from .models import Case, CaseOrganisation, CaseParty, Referral, StatusChange
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -43,7 +43,9 @@ def case_page(user, reference: str) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist if out of scope."""
     return (
         cases_for(user)
-        .select_related("service_area", "escalated_from", "opened_by")
+        .select_related(
+            "service_area", "escalated_from", "opened_by", "commissioner_decision__decided_by"
+        )
         .prefetch_related(
             "subjects",
             "staff_groups",
@@ -56,6 +58,13 @@ def case_page(user, reference: str) -> Case:
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             "escalations",
+            Prefetch(
+                "referrals",
+                queryset=Referral.objects.select_related("organisation", "consent_given_by"),
+            ),
+            Prefetch(
+                "involved_bodies", queryset=CaseOrganisation.objects.select_related("organisation")
+            ),
         )
         .get(reference=reference)
     )
@@ -170,6 +179,8 @@ def _label(model, record) -> str:
         return "Case"
     if model is Contact:
         return f"Contact of {record.contacted_at:%d %b %Y %H:%M}"
+    if model is Referral:
+        return "Referral"
     if model is CaseParty:
         role = dict(CaseParty._meta.get_field("role").flatchoices).get(record.role)
         return f"Person on case ({role})"
@@ -193,6 +204,14 @@ def case_history(case: Case) -> list[HistoryEntry]:
             CaseParty,
             list(
                 CaseParty.history.filter(case_id=case.pk)
+                .select_related("history_user")
+                .order_by("history_id")
+            ),
+        ),
+        (
+            Referral,
+            list(
+                Referral.history.filter(case_id=case.pk)
                 .select_related("history_user")
                 .order_by("history_id")
             ),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import complaint_views, views
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("deadlines/", views.deadlines_at_risk, name="deadlines_at_risk"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("", include("casework.referral_urls")),
 ]

@@ -75,5 +75,6 @@ def roles_context(request):
         "is_commissioner": COMMISSIONER in roles,
         "is_administrator": ADMINISTRATOR in roles,
         "can_see_reports": bool(roles & {MANAGER, COMMISSIONER}),
+        "can_see_referral_register": bool(roles & set(UNIT_WIDE_ROLES)),
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
     }

@@ -175,10 +175,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.send_deadline_digest_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    "chase-overdue-referrals": {
+        "task": "casework.tasks.chase_overdue_referrals_task",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # Local targets (not national rules: see RULES.md "National practice beyond the regulations").
 PALS_TARGET_WORKING_DAYS = int(os.environ.get("PALS_TARGET_WORKING_DAYS", "5"))
+# Working days an organisation has to respond to a referral, unless another date is agreed.
+REFERRAL_RESPONSE_WORKING_DAYS = int(os.environ.get("REFERRAL_RESPONSE_WORKING_DAYS", "25"))
 
 # The name of the unit on letters and pages.
 ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Patient Advice and Complaints Service")

@@ -62,6 +62,9 @@ class Organisation(models.Model):
         related_name="children",
         help_text="The commissioner (for a practice) or the trust (for a site).",
     )
+    # As the ODS file gives it: the parent may not be in the directory (yet), and the link is
+    # made when it is (contacts.ods).
+    parent_ods_code = models.CharField("parent ODS code", max_length=8, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     telephone = models.CharField(max_length=30, blank=True)

@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0007_report_indexes'),
-        ('contacts', '0001_initial'),
+        ("casework", "0007_report_indexes"),
+        ("contacts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='contact',
-            index=models.Index(fields=['contacted_at'], name='contact_contacted_at_idx'),
+            model_name="contact",
+            index=models.Index(fields=["contacted_at"], name="contact_contacted_at_idx"),
         ),
     ]

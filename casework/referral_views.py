@@ -1,0 +1,334 @@
+"""Staff pages for referrals: plan one from a case, record consent, send, record what comes
+back, close; the commissioner's reg 7 decision; the bodies of a reg 9 complaint; and the
+register of open referrals.
+
+Every view checks the role and reaches the case through `Case.objects.visible_to` (via
+selectors.case_page), so a referral on a case the user cannot see is a 404 like a missing one.
+"""
+
+from django.contrib import messages
+from django.db.models import F
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, role_required
+
+from . import deadlines, referrals
+from .exceptions import CaseworkError
+from .models import Referral, ReferralStatus
+from .referral_forms import (
+    AcknowledgementForm,
+    CloseReferralForm,
+    CommissionerDecisionForm,
+    ConsentForm,
+    InvolvedBodyForm,
+    NewReferralForm,
+    ResponseForm,
+    SendReferralForm,
+)
+from .views import _get_case
+
+
+def _get_referral(request, reference, pk):
+    case = _get_case(request, reference)
+    try:
+        referral = (
+            Referral.objects.select_related("organisation", "consent_given_by", "case")
+            .prefetch_related("chasers")
+            .get(case=case, pk=pk)
+        )
+    except Referral.DoesNotExist:
+        raise Http404("No such referral on this case.") from None
+    return case, referral
+
+
+def _back(referral):
+    return redirect("referral_detail", reference=referral.case.reference, pk=referral.pk)
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_new(request, reference):
+    case = _get_case(request, reference)
+    form = NewReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = referrals.start_referral(
+                case,
+                organisation=form.cleaned_data["ods_code"],
+                part=form.cleaned_data["part"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except CaseworkError as error:
+            form.add_error("ods_code" if "ODS code" in str(error) else None, str(error))
+        else:
+            messages.success(
+                request, f"Referral to {referral.organisation} planned. Record consent next."
+            )
+            return _back(referral)
+    return render(request, "casework/referrals/new.html", {"case": case, "form": form})
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_detail(request, reference, pk):
+    case, referral = _get_referral(request, reference, pk)
+    today = timezone.localdate()
+    return render(
+        request,
+        "casework/referrals/detail.html",
+        {
+            "case": case,
+            "referral": referral,
+            "today": today,
+            "ack_days_left": deadlines.working_days_left(referral.acknowledgement_due, today)
+            if referral.acknowledgement_due and referral.status == ReferralStatus.SENT
+            else None,
+            "response_days_left": deadlines.working_days_left(referral.response_due, today)
+            if referral.response_due
+            and referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+            else None,
+        },
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_consent(request, reference, pk):
+    case, referral = _get_referral(request, reference, pk)
+    form = ConsentForm(request.POST or None, case=case)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            referrals.record_consent(
+                referral,
+                given_by=form.people[data["given_by"]],
+                method=data["method"],
+                given_on=data["given_on"],
+                scope=data["scope"],
+                by=request.user,
+                at=timezone.now(),
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Consent recorded. The referral can now be sent.")
+            return _back(referral)
+    return render(
+        request,
+        "casework/referrals/consent.html",
+        {"case": case, "referral": referral, "form": form},
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_send(request, reference, pk):
+    case, referral = _get_referral(request, reference, pk)
+    if not referral.has_consent:
+        # The send page is not offered without consent; the service refuses it as well.
+        messages.error(request, "Record the complainant's consent before sending.")
+        return _back(referral)
+    form = SendReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.send_referral(
+                referral,
+                by=request.user,
+                at=timezone.now(),
+                response_due=form.cleaned_data["response_due"],
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request, f"Referral sent to {referral.organisation.complaints_contact_email}."
+            )
+            return _back(referral)
+    return render(
+        request,
+        "casework/referrals/send.html",
+        {"case": case, "referral": referral, "form": form},
+    )
+
+
+def _reply_view(request, reference, pk, form_class, template, action, success):
+    case, referral = _get_referral(request, reference, pk)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            action(referral, form.cleaned_data)
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, success)
+            return _back(referral)
+    return render(request, template, {"case": case, "referral": referral, "form": form})
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_acknowledge(request, reference, pk):
+    return _reply_view(
+        request,
+        reference,
+        pk,
+        AcknowledgementForm,
+        "casework/referrals/acknowledge.html",
+        lambda referral, data: referrals.record_provider_acknowledgement(
+            referral, acknowledged_on=data["acknowledged_on"], by=request.user, at=timezone.now()
+        ),
+        "Acknowledgement recorded.",
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_response(request, reference, pk):
+    return _reply_view(
+        request,
+        reference,
+        pk,
+        ResponseForm,
+        "casework/referrals/response.html",
+        lambda referral, data: referrals.record_provider_response(
+            referral,
+            received_on=data["received_on"],
+            summary=data["summary"],
+            outcome=data["outcome"],
+            document=data["document"],
+            by=request.user,
+            at=timezone.now(),
+        ),
+        "Response recorded.",
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_close(request, reference, pk):
+    return _reply_view(
+        request,
+        reference,
+        pk,
+        CloseReferralForm,
+        "casework/referrals/close.html",
+        lambda referral, data: referrals.close_referral(
+            referral,
+            outcome=data["outcome"],
+            reason=data["reason"],
+            by=request.user,
+            at=timezone.now(),
+        ),
+        "Referral closed.",
+    )
+
+
+FILES = {
+    "pack": "pack",
+    "letter": "complainant_letter",
+    "response": "response_document",
+}
+
+
+@role_required(*CASEWORK_ROLES)
+def referral_file(request, reference, pk, kind):
+    _, referral = _get_referral(request, reference, pk)
+    field = getattr(referral, FILES.get(kind, ""), None) if kind in FILES else None
+    if not field:
+        raise Http404("No such document on this referral.")
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/")[-1])
+
+
+@role_required(*CASEWORK_ROLES)
+def commissioner_decision(request, reference):
+    """SI 2009/309 reg 7: handle it ourselves, or pass it to the provider with consent."""
+    case = _get_case(request, reference)
+    existing = getattr(case, "commissioner_decision", None)
+    initial = {}
+    if existing:
+        initial = {
+            "provider": existing.provider_id,
+            "complainant_consents": "yes" if existing.complainant_consents else "no",
+            "decision": existing.decision,
+            "reasons": existing.reasons,
+        }
+    elif case.organisation_id:
+        initial = {"provider": case.organisation_id}
+    form = CommissionerDecisionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referrals.record_commissioner_decision(
+                case, by=request.user, at=timezone.now(), **form.cleaned_data
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Decision recorded.")
+            return redirect("case_detail", reference=case.reference)
+    return render(
+        request, "casework/referrals/commissioner_decision.html", {"case": case, "form": form}
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def involved_bodies(request, reference):
+    """SI 2009/309 reg 9: the bodies involved, their parts, the lead, the one response."""
+    case = _get_case(request, reference)
+    adding = request.method == "POST" and "produce" not in request.POST
+    form = InvolvedBodyForm(request.POST if adding else None)
+    if request.method == "POST" and "produce" in request.POST:
+        try:
+            referrals.produce_coordinated_response(case, by=request.user, at=timezone.now())
+        except CaseworkError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Co-ordinated response produced.")
+        return redirect("involved_bodies", reference=case.reference)
+    if adding and form.is_valid():
+        try:
+            referrals.set_involved_body(
+                case,
+                organisation=referrals.find_organisation(form.cleaned_data["ods_code"]),
+                part=form.cleaned_data["part"],
+                is_lead=form.cleaned_data["is_lead"],
+                by=request.user,
+            )
+        except CaseworkError as error:
+            form.add_error("ods_code" if "ODS code" in str(error) else None, str(error))
+        else:
+            messages.success(request, "Organisation recorded.")
+            return redirect("involved_bodies", reference=case.reference)
+    bodies = case.involved_bodies.select_related("organisation")
+    return render(
+        request,
+        "casework/referrals/involved_bodies.html",
+        {"case": case, "bodies": bodies, "form": form},
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def coordinated_response_file(request, reference):
+    case = _get_case(request, reference)
+    lead = case.involved_bodies.filter(is_lead=True).first()
+    if lead is None or not lead.coordinated_response:
+        raise Http404("No co-ordinated response yet.")
+    return FileResponse(
+        lead.coordinated_response.open("rb"),
+        as_attachment=True,
+        filename=lead.coordinated_response.name.rsplit("/")[-1],
+    )
+
+
+@role_required(*UNIT_WIDE_ROLES)
+def referral_register(request):
+    """Every open referral, by organisation, with working days outstanding since sending."""
+    today = timezone.localdate()
+    rows = list(
+        Referral.objects.visible_to(request.user)
+        .open()
+        .select_related("organisation", "case")
+        # Within each organisation, the longest outstanding first; unsent ones last.
+        .order_by("organisation__name", "organisation_id", F("sent_on").asc(nulls_last=True), "pk")
+    )
+    for referral in rows:
+        referral.days_outstanding = (
+            deadlines.working_days_between(referral.sent_on, today) if referral.sent_on else None
+        )
+        referral.overdue = referrals.is_overdue(referral, today)
+    return render(request, "casework/referrals/register.html", {"referrals": rows, "today": today})
