@@ -167,12 +167,13 @@ def test_officer_refers_a_complaint_about_a_gp_practice_and_closes_it(
     assert referral.response_document
 
     page.get_by_role("link", name="Back to the case").click()
-    page.get_by_role("link", name="Change status").click()
-    page.get_by_label("Closed").check()
-    page.get_by_label("Outcome (when closing)").select_option("upheld")
-    page.get_by_label("Reason").fill("The practice responded to the referral.")
-    page.get_by_role("button", name="Change status").click()
-    page.get_by_text("Status changed.").wait_for()
+    # The practice answered the complainant itself (reg 7(4)): the unit closes its own case
+    # as not taken forward by it, through the complaint's own closing action.
+    page.get_by_role("link", name="Close without a response").click()
+    page.get_by_label("It is not being taken forward").check()
+    page.get_by_label("Reason").fill("Passed to the practice, which responded to the referral.")
+    page.get_by_role("button", name="Close the complaint").click()
+    page.get_by_text("Close without a response: done.").wait_for()
     assert_accessible(page)
     case.refresh_from_db()
     assert case.status == Status.CLOSED
