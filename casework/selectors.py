@@ -8,7 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
-from .models import Case, CaseParty, StatusChange
+from .models import Case, CaseParty, Letter, StatusChange
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -56,6 +56,10 @@ def case_page(user, reference: str) -> Case:
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             "escalations",
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.select_related("generated_by", "sent_by"),
+            ),
         )
         .get(reference=reference)
     )
