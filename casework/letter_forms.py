@@ -49,7 +49,7 @@ class GenerateLetterForm(forms.Form):
         self.fields["recipient"].choices = [
             (
                 entry.person.pk,
-                f"{entry.person.full_name} ({', '.join(entry.roles).lower()})"
+                f"{entry.person.full_name} ({', '.join(sorted(entry.roles)).lower()})"
                 + ("" if (entry.person.address or "").strip() else " – no postal address"),
             )
             for entry in people
