@@ -1,10 +1,12 @@
 """Administrators manage teams and the coded lists (KO41 subjects, service areas, staff
-groups) here. Cases are worked in the casework screens, never edited in the admin."""
+groups) and the wording of letters here. Cases (and their letters) are worked in the casework
+screens, never edited in the admin."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ServiceArea, StaffGroup, Subject, Team
+from .letter_forms import LetterTemplateAdminForm
+from .models import LetterTemplate, ServiceArea, StaffGroup, Subject, Team
 
 
 @admin.register(Team)
@@ -24,3 +26,23 @@ class CodedItemAdmin(SimpleHistoryAdmin):
 admin.site.register(Subject, CodedItemAdmin)
 admin.site.register(ServiceArea, CodedItemAdmin)
 admin.site.register(StaffGroup, CodedItemAdmin)
+
+
+@admin.register(LetterTemplate)
+class LetterTemplateAdmin(SimpleHistoryAdmin):
+    """Administrators edit the wording of letters here without a deploy. Templates are never
+    deleted (letters point at the one they were made from): switch one off instead."""
+
+    form = LetterTemplateAdminForm
+    list_display = ("name", "kind", "is_active")
+    list_filter = ("is_active",)
+    search_fields = ("name", "body")
+    fields = ("kind", "name", "is_active", "body", "change_reason")
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data["change_reason"]
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)

@@ -8,7 +8,7 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
-from .models import Case, CaseOrganisation, CaseParty, Referral, StatusChange
+from .models import Case, CaseOrganisation, CaseParty, Letter, Referral, StatusChange
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -64,6 +64,10 @@ def case_page(user, reference: str) -> Case:
             ),
             Prefetch(
                 "involved_bodies", queryset=CaseOrganisation.objects.select_related("organisation")
+            ),
+            Prefetch(
+                "letters",
+                queryset=Letter.objects.select_related("generated_by", "sent_by"),
             ),
         )
         .get(reference=reference)

@@ -24,4 +24,5 @@ urlpatterns = [
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("", include("casework.referral_urls")),
+    path("", include("casework.letter_urls")),
 ]

@@ -50,8 +50,13 @@ def people(db):
             family_name="Bloggs",
             postcode="M1 1AE",
             date_of_birth=dt.date(1990, 1, 2),
+            phone="07700 900456",
         ),
-        "ann": PersonFactory(given_name="Ann", family_name="Other", postcode="LS2 9JT"),
+        # Phones given: the factory's numbered phones reach 07700 900123 once enough people
+        # have been made earlier in the run, and the search for Jo's phone would find them.
+        "ann": PersonFactory(
+            given_name="Ann", family_name="Other", postcode="LS2 9JT", phone="07700 900789"
+        ),
     }
 
 

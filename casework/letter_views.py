@@ -1,0 +1,130 @@
+"""Letter pages: generate a letter from a case, download its PDF, record that it was sent.
+
+Like every casework view: the role is checked (`role_required`) and the case is found only
+within `Case.objects.visible_to(user)`, so a case (or a letter) outside the user's scope is a
+404, the same as a missing one. Refusals from `casework.letters` are shown on the form with
+everything chosen kept.
+"""
+
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from config.roles import CASEWORK_ROLES, role_required
+
+from . import selectors
+from .exceptions import CaseworkError
+from .letter_forms import GenerateLetterForm, MarkSentForm
+from .letters import generate_letter, mark_letter_sent
+from .models import Case, CaseParty, Letter, LetterKind
+
+
+def _case(user, reference) -> Case:
+    try:
+        return (
+            Case.objects.visible_to(user)
+            .prefetch_related(
+                Prefetch("parties", queryset=CaseParty.objects.select_related("person"))
+            )
+            .get(reference=reference)
+        )
+    except Case.DoesNotExist:
+        raise Http404("No case with that reference, or it is not one you can see.") from None
+
+
+def _letter(user, reference, pk) -> Letter:
+    letter = (
+        Letter.objects.filter(case__in=Case.objects.visible_to(user), case__reference=reference)
+        .select_related("case", "sent_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if letter is None:
+        raise Http404("No such letter, or it is not one you can see.")
+    return letter
+
+
+def _letters_tab(case) -> str:
+    return reverse("case_detail", args=[case.reference]) + "#letters"
+
+
+@role_required(*CASEWORK_ROLES)
+def letter_new(request, reference):
+    case = _case(request.user, reference)
+    people = selectors.people_on_case(case)
+    initial = {}
+    if request.GET.get("kind") in LetterKind.values:
+        initial["kind"] = request.GET["kind"]
+    if len(people) == 1:
+        initial["recipient"] = people[0].person.pk
+    form = GenerateLetterForm(request.POST or None, people=people, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        extra = {"reason": data["reason"]} if data["reason"].strip() else {}
+        try:
+            letter = generate_letter(
+                case,
+                data["kind"],
+                recipient=data["recipient_person"],
+                by=request.user,
+                at=timezone.now(),
+                extra=extra,
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                f"{letter.template.name} generated for {letter.recipient_name}. Download it "
+                "from the Letters tab, and mark it as sent when it has gone out.",
+            )
+            return redirect(_letters_tab(case))
+    return render(
+        request, "casework/letter_new.html", {"case": case, "form": form, "people": people}
+    )
+
+
+@role_required(*CASEWORK_ROLES)
+def letter_download(request, reference, pk):
+    letter = _letter(request.user, reference, pk)
+    try:
+        handle = letter.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404(
+            "The PDF of this letter is missing from file storage. Ask your system administrator "
+            "to restore it from backup."
+        ) from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=letter.download_name, content_type="application/pdf"
+    )
+    # Patient-identifiable: never kept in a shared or browser cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@role_required(*CASEWORK_ROLES)
+def letter_mark_sent(request, reference, pk):
+    letter = _letter(request.user, reference, pk)
+    form = MarkSentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mark_letter_sent(
+                letter,
+                by=request.user,
+                at=timezone.now(),
+                method=form.cleaned_data["method"],
+                sent_on=form.cleaned_data["sent_on"],
+            )
+        except CaseworkError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{letter} marked as sent.")
+            return redirect(_letters_tab(letter.case))
+    return render(
+        request,
+        "casework/letter_mark_sent.html",
+        {"case": letter.case, "letter": letter, "form": form},
+    )
