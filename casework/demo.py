@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 
 from . import services
-from .models import Consent
+from .letters import generate_letter
+from .models import Consent, LetterKind, PartyRole
 from .workflow import ContactMethod, Outcome, Status
 
 ORDER = [
@@ -85,6 +86,10 @@ def advance_complaint(
             case = services.submit_for_approval(case, by=investigator or by, at=tick())
         elif status == Status.CLOSED:
             case = services.approve_response(case, by=manager, at=tick())
+            generate_letter(
+                case, LetterKind.FINAL_RESPONSE, recipient=_complainant(case), by=manager,
+                at=when,
+            )
             case = services.send_response(
                 case, outcome=outcome, sent_on=timezone.localdate(when), by=manager, at=when
             )
@@ -93,3 +98,13 @@ def advance_complaint(
             case, reason="The complainant came back with questions", by=by, at=tick()
         )
     return case
+
+
+def _complainant(case):
+    party = (
+        case.parties.filter(role=PartyRole.COMPLAINANT).select_related("person").first()
+        or case.parties.select_related("person").first()
+    )
+    if party is None:
+        raise ValueError(f"{case.reference} has no complainant to write to.")
+    return party.person

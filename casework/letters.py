@@ -355,6 +355,11 @@ def mark_letter_sent(
     )
     letter._history_user = by
     letter.save()
+    if letter.kind == LetterKind.HOLDING:
+        # SI 2009/309 reg 14(4): the explanation has gone; the case records it too.
+        from . import services
+
+        services.record_holding_letter(letter.case, sent_on=sent_on, by=by, at=at)
     return letter
 
 

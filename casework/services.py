@@ -22,6 +22,7 @@ from .models import (
     Case,
     CaseParty,
     Consent,
+    LetterKind,
     PartyRole,
     ReferenceCounter,
     Relationship,
@@ -110,8 +111,14 @@ def _refresh_due(case: Case) -> None:
     case.due_on, case.due_action = next_deadline(case)
 
 
+def history_reason(text: str) -> str:
+    """django-simple-history stores at most 100 characters of a change reason; the full text
+    stays where the action keeps it (StatusChange.reason, closure_reason, ...)."""
+    return text if len(text) <= 100 else text[:99] + "…"
+
+
 def _save_with_reason(obj, by, reason: str, **kwargs) -> None:
-    obj._change_reason = reason
+    obj._change_reason = history_reason(reason)
     obj._history_user = by
     obj.save(**kwargs)
 
@@ -171,7 +178,9 @@ def add_party(
     if created:
         # get_or_create saved once without a reason; give that history row its reason.
         record = party.history.latest()
-        record.history_change_reason = reason or f"{person} added as {party.get_role_display()}"
+        record.history_change_reason = history_reason(
+            reason or f"{person} added as {party.get_role_display()}"
+        )
         record.history_user = by
         record.save()
     elif relationship and party.relationship != relationship:
@@ -310,7 +319,7 @@ def update_case_details(
     case = Case.objects.select_for_update().get(pk=case.pk)
     for field, value in changes.items():
         setattr(case, field, value)
-    case._change_reason = reason
+    case._change_reason = history_reason(reason)
     case._history_user = by
     if subjects is not None:
         case.subjects.set(subjects)
@@ -705,6 +714,12 @@ def send_response(case: Case, *, outcome: str, sent_on: date, by, at: datetime) 
     missing = missing_response_sections(case)
     if missing:
         raise CaseworkError("The response must state " + ", ".join(missing) + ".")
+    if not case.letters.filter(kind=LetterKind.FINAL_RESPONSE).exists():
+        # The letter is where reg 14(2)'s contents and the Ombudsman paragraph are checked.
+        raise CaseworkError(
+            "Generate the final response letter (Letters tab) before recording the response "
+            "as sent."
+        )
     case.outcome = outcome
     case.response_sent_on = sent_on
     case.response_in_time = sent_on <= response_deadline(case)

@@ -59,6 +59,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     date_of_birth = factory.Faker("date_of_birth", minimum_age=1, maximum_age=95)
     nhs_number = factory.LazyFunction(valid_nhs_number)
     phone = factory.Sequence(lambda n: f"07700 9{n:05d}")
+    address = "1 Park Row\nLeeds"
     postcode = "LS1 4AP"
 
 
@@ -105,6 +106,10 @@ class CaseFactory(factory.Factory):
             if status == Status.ESCALATED:
                 return services.escalate_to_complaint(case, by=by, at=at, reason="Test")
             return services.change_status(case, status, by=by, at=at, reason="Test")
+        if person is None and status in (Status.CLOSED, Status.REOPENED):
+            # A response letter needs someone to write to.
+            person = PersonFactory()
+            services.add_party(case, person, "complainant", by=by, relationship="self")
         manager = UserFactory(username="factory-manager")
         manager.groups.add(Group.objects.get(name=roles.MANAGER))
         return advance_complaint(case, status, by=by, manager=manager, at=at)

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from casework import services
 from casework.exceptions import CaseworkError
-from casework.models import CaseParty, Consent, PartyRole, StatusChange
+from casework.letters import generate_letter, mark_letter_sent
+from casework.models import CaseParty, Consent, LetterKind, PartyRole, StatusChange
 from casework.workflow import (
     CaseKind,
     ContactMethod,
@@ -37,7 +38,15 @@ def staff(db):
 
 
 def complaint(received=dt.date(2025, 1, 6), **kwargs):
+    kwargs.setdefault("person", PersonFactory())
     return CaseFactory(kind=CaseKind.COMPLAINT, received_on=received, **kwargs)
+
+
+def final_letter(case, by):
+    person = case.parties.first().person
+    return generate_letter(
+        case, LetterKind.FINAL_RESPONSE, recipient=person, by=by, at=timezone.now()
+    )
 
 
 def acknowledged(officer, received=dt.date(2025, 1, 6), **kwargs):
@@ -346,6 +355,15 @@ def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
     with pytest.raises(CaseworkError, match="Only a complaints manager"):
         services.approve_response(case, by=officer, at=timezone.now())
     case = services.approve_response(case, by=manager, at=timezone.now())
+    with pytest.raises(CaseworkError, match="Generate the final response letter"):
+        services.send_response(
+            case,
+            outcome=Outcome.UPHELD,
+            sent_on=timezone.localdate(),
+            by=manager,
+            at=timezone.now(),
+        )
+    final_letter(case, manager)
     with pytest.raises(CaseworkError, match="outcome"):
         services.send_response(
             case,
@@ -383,6 +401,7 @@ def test_response_in_time_is_recorded_against_the_agreed_period(staff):
         kind=CaseKind.COMPLAINT,
         status=Status.AWAITING_APPROVAL,
         received_on=today - dt.timedelta(days=10),
+        person=PersonFactory(),
     )
     services.set_response_period(
         case,
@@ -393,6 +412,7 @@ def test_response_in_time_is_recorded_against_the_agreed_period(staff):
         at=timezone.now(),
     )
     services.approve_response(case, by=manager, at=timezone.now())
+    final_letter(case, manager)
     case = services.send_response(
         case, outcome=Outcome.NOT_UPHELD, sent_on=today, by=manager, at=timezone.now()
     )
@@ -596,3 +616,33 @@ def test_an_action_out_of_order_is_refused(staff):
     case = complaint()
     with pytest.raises(TransitionNotAllowed):
         services.submit_for_approval(case, by=officer, at=timezone.now())
+
+
+def test_a_long_reason_is_kept_whole_on_the_status_row_and_shortened_in_history(staff):
+    officer, _ = staff
+    case = acknowledged(officer)
+    reason = "The complainant wrote to withdraw. " * 10
+    case = services.close_without_response(
+        case, outcome=Outcome.WITHDRAWN, reason=reason, by=officer, at=timezone.now()
+    )
+    assert case.closure_reason == reason
+    assert StatusChange.objects.filter(case=case).last().reason.endswith(reason)
+    assert len(case.history.latest().history_change_reason) <= 100
+
+
+def test_marking_the_holding_letter_sent_records_it_on_the_case(staff):
+    officer, _ = staff
+    case = acknowledged(officer, received=dt.date(2025, 1, 6))
+    assert services.needs_holding_letter(case, timezone.localdate())
+    letter = generate_letter(
+        case,
+        LetterKind.HOLDING,
+        recipient=case.parties.first().person,
+        by=officer,
+        at=timezone.now(),
+        extra={"reason": "An independent clinical review is not back yet."},
+    )
+    mark_letter_sent(letter, by=officer, at=timezone.now(), method=ContactMethod.LETTER)
+    case.refresh_from_db()
+    assert case.holding_letter_sent_on == timezone.localdate()
+    assert not services.needs_holding_letter(case, timezone.localdate())

@@ -1,6 +1,8 @@
 """A complaints manager takes a complaint from receipt to closed in the browser: log it,
 acknowledge it, allocate it, investigate, draft and approve the response, send it and close."""
 
+import subprocess
+
 import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
@@ -36,7 +38,26 @@ def do_action(page, link_text, fill=None):
     page.get_by_text(f"{link_text}: done.").wait_for()
 
 
-def test_complaint_from_receipt_to_closed(page, manager_login):
+def generate_and_download(page, case, kind_label, filename_kind, tmp_path) -> str:
+    """Generate a letter from the case's Letters tab, download it, return its text."""
+    page.locator("a.nhsuk-tabs__tab[href='#letters']").click()
+    page.get_by_role("link", name="Generate a letter").click()
+    page.get_by_role("radio", name=kind_label).check()
+    page.get_by_role("button", name="Generate the letter").click()
+    page.get_by_text("generated for Pat Jones").wait_for()
+    assert_accessible(page)
+    page.locator("a.nhsuk-tabs__tab[href='#letters']").click()
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=f"Download {kind_label} letter to Pat Jones").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{case.reference}-{filename_kind}.pdf"
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    result = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, check=True)
+    return result.stdout.decode()
+
+
+def test_complaint_from_receipt_to_closed(page, manager_login, tmp_path):
     sign_in(page, *manager_login)
     page.goto("/contacts/new/?new=1")
     page.get_by_label("First name").fill("Pat")
@@ -60,6 +81,10 @@ def test_complaint_from_receipt_to_closed(page, manager_login):
         p.locator("#id_discussion_held_1").check()
 
     do_action(page, "Acknowledge the complaint", acknowledge)
+    letter = generate_and_download(
+        page, case, "Acknowledgement (reg 13)", "acknowledgement", tmp_path
+    )
+    assert case.reference in letter and "Pat Jones" in letter
 
     # Allocate to an investigator (here the manager) through Edit details, with a reason.
     page.get_by_role("link", name="Edit details").click()
@@ -83,6 +108,11 @@ def test_complaint_from_receipt_to_closed(page, manager_login):
     do_action(page, "Draft the response", draft)
     do_action(page, "Send for approval")
     do_action(page, "Approve the response")
+    letter = generate_and_download(
+        page, case, "Final response (reg 14(2))", "final-response", tmp_path
+    )
+    assert "The discharge fell short." in letter
+    assert "Parliamentary and Health Service Ombudsman" in letter
 
     def send(p):
         p.get_by_role("radio", name="Upheld", exact=True).check()
