@@ -54,7 +54,7 @@ def generate_and_download(page, case, kind_label, filename_kind, tmp_path) -> st
     saved = tmp_path / download.suggested_filename
     download.save_as(saved)
     result = subprocess.run(["pdftotext", str(saved), "-"], capture_output=True, check=True)
-    return result.stdout.decode()
+    return " ".join(result.stdout.decode().split())  # pdftotext wraps lines
 
 
 def test_complaint_from_receipt_to_closed(page, manager_login, tmp_path):
