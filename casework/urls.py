@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import triage_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,4 +12,9 @@ urlpatterns = [
     path("cases/<str:reference>/people/add/", views.case_add_person, name="case_add_person"),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("triage/", triage_views.queue, name="triage_queue"),
+    path("triage/<int:pk>/", triage_views.contact_detail, name="triage_contact"),
+    path(
+        "attachments/<int:pk>/", triage_views.attachment_download, name="contact_attachment"
+    ),
 ]

@@ -75,5 +75,7 @@ def roles_context(request):
         "is_commissioner": COMMISSIONER in roles,
         "is_administrator": ADMINISTRATOR in roles,
         "can_see_reports": bool(roles & {MANAGER, COMMISSIONER}),
+        # The triage queue holds contacts no case scopes yet, so only unit-wide roles work it.
+        "can_triage": bool(roles & set(UNIT_WIDE_ROLES)),
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
     }
