@@ -14,7 +14,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("triage/", triage_views.queue, name="triage_queue"),
     path("triage/<int:pk>/", triage_views.contact_detail, name="triage_contact"),
-    path(
-        "attachments/<int:pk>/", triage_views.attachment_download, name="contact_attachment"
-    ),
+    path("attachments/<int:pk>/", triage_views.attachment_download, name="contact_attachment"),
 ]
