@@ -66,6 +66,7 @@ def test_the_queue_page_shows_how_long_each_has_waited(officer_client):
     "fixture, allowed",
     [("officer", True), ("manager", True), ("investigator", False), ("commissioner", False)],
 )
+@pytest.mark.django_db
 def test_only_unit_wide_roles_work_the_queue(client, request, fixture, allowed):
     client.force_login(request.getfixturevalue(fixture))
     contact = waiting()
