@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from contacts.mail_intake import IntakeResult, fetch_mail
+from contacts.mail_intake import IntakeResult, MailIntakeError, fetch_mail
 
 from .digest import send_deadline_digests
 from .triage import case_from_subject
@@ -28,7 +28,7 @@ def fetch_mail_once() -> IntakeResult:
     return fetch_mail(match_case=case_from_subject)
 
 
-@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(OSError, MailIntakeError), retry_backoff=True, max_retries=5)
 def fetch_mail_task() -> int:
     """Import new e-mail into contacts (beat runs this every 5 minutes when a mailbox is set).
     Safe to retry: messages are marked once imported, and Message-IDs are never imported

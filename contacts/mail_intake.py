@@ -76,7 +76,8 @@ class MailboxSettings:
 
 
 class MailIntakeError(Exception):
-    """The mailbox could not be reached or read (nothing was marked)."""
+    """The mailbox could not be reached or read. Messages imported before the failure are
+    committed and marked; the rest are read on the next run."""
 
 
 def _check(response, what: str):

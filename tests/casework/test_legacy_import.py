@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from casework.legacy_import import LegacyImportError, import_legacy, load_mapping
 from casework.models import Case, CaseParty, PartyRole, StatusChange
@@ -234,3 +235,13 @@ def test_the_command_dry_run_says_nothing_was_written(messy_file, capsys):
     call_command("import_legacy", str(messy_file), "--dry-run")
     assert "Dry run, nothing written" in capsys.readouterr().out
     assert not Case.objects.exists()
+
+
+def test_an_imported_case_page_shows_its_legacy_reference_and_history(messy_file, officer_client):
+    import_legacy(messy_file)
+    case = Case.objects.get(legacy_reference="OLD-1")
+    response = officer_client.get(reverse("case_detail", args=[case.reference]))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Reference in the old system" in page and "OLD-1" in page
+    assert "imported from legacy ref OLD-1" in page

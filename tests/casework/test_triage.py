@@ -230,3 +230,13 @@ def test_attachments_are_served_only_to_those_who_may_see_the_contact(
     assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
     assert b"".join(response.streaming_content) == b"%PDF-1.4 x"
+
+
+def test_files_of_a_contact_attached_to_a_case_are_listed_on_the_case_page(officer_client, officer):
+    case = CaseFactory()
+    contact = waiting()
+    attachment = intake.add_attachment(contact, name="scan.pdf", data=b"%PDF-1.4 x")
+    triage.attach_to_case(contact, case, by=officer, at=NOW)
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert reverse("contact_attachment", args=[attachment.pk]) in page
+    assert "scan.pdf" in page

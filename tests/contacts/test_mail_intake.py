@@ -18,7 +18,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from casework.tasks import fetch_mail_once
+from casework.tasks import fetch_mail_once, fetch_mail_task
 from contacts.mail_intake import IMPORTED_KEYWORD, MailboxSettings, fetch_mail
 from contacts.models import Channel, Contact, TriageStatus
 from tests.factories import CaseFactory
@@ -280,3 +280,10 @@ def test_the_command_reports_what_it_did(mailbox, capsys):
     out = capsys.readouterr().out
     assert "1 messages imported" in out
     assert "could not be read and was kept for triage" in out
+
+
+def test_the_celery_task_reads_the_configured_mailbox(mailbox):
+    append(mailbox, message().as_bytes())
+    assert fetch_mail_task.delay().get() == 1
+    assert fetch_mail_task.delay().get() == 0
+    assert Contact.objects.count() == 1
