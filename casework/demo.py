@@ -87,7 +87,10 @@ def advance_complaint(
         elif status == Status.CLOSED:
             case = services.approve_response(case, by=manager, at=tick())
             generate_letter(
-                case, LetterKind.FINAL_RESPONSE, recipient=_complainant(case), by=manager,
+                case,
+                LetterKind.FINAL_RESPONSE,
+                recipient=_complainant(case),
+                by=manager,
                 at=when,
             )
             case = services.send_response(

@@ -210,6 +210,8 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The reference in the system the case was imported from (casework/legacy_import.py).
+    legacy_reference = models.CharField(max_length=50, blank=True)
     history = HistoricalRecords(m2m_fields=[subjects, staff_groups])
 
     objects = CaseQuerySet.as_manager()
@@ -230,6 +232,11 @@ class Case(models.Model):
             models.CheckConstraint(
                 condition=Q(status=Status.CLOSED, outcome__gt="") | ~Q(status=Status.CLOSED),
                 name="case_closed_has_outcome",
+            ),
+            models.UniqueConstraint(
+                fields=["legacy_reference"],
+                condition=~Q(legacy_reference=""),
+                name="case_legacy_reference_unique",
             ),
         ]
 

@@ -54,7 +54,9 @@ def case_page(user, reference: str) -> Case:
                 "contacts",
                 queryset=Contact.objects.select_related(
                     "person", "logged_by", "organisation", "from_organisation"
-                ).order_by("contacted_at"),
+                )
+                .prefetch_related("attachments")
+                .order_by("contacted_at"),
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             "escalations",

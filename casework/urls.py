@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import complaint_views, views
+from . import complaint_views, triage_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,4 +25,7 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("", include("casework.referral_urls")),
     path("", include("casework.letter_urls")),
+    path("triage/", triage_views.queue, name="triage_queue"),
+    path("triage/<int:pk>/", triage_views.contact_detail, name="triage_contact"),
+    path("attachments/<int:pk>/", triage_views.attachment_download, name="contact_attachment"),
 ]

@@ -76,5 +76,7 @@ def roles_context(request):
         "is_administrator": ADMINISTRATOR in roles,
         "can_see_reports": bool(roles & {MANAGER, COMMISSIONER}),
         "can_see_referral_register": bool(roles & set(UNIT_WIDE_ROLES)),
+        # The triage queue holds contacts no case scopes yet, so only unit-wide roles work it.
+        "can_triage": bool(roles & set(UNIT_WIDE_ROLES)),
         "ORGANISATION_NAME": settings.ORGANISATION_NAME,
     }

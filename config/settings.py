@@ -179,7 +179,41 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.chase_overdue_referrals_task",
         "schedule": crontab(hour=7, minute=15),
     },
+    "fetch-intake-mail": {
+        "task": "casework.tasks.fetch_mail_task",
+        "schedule": 300.0,
+    },
 }
+
+# Cache: Redis when REDIS_URL (or CACHE_URL) is set, shared by every worker so the public
+# form's per-address rate limit holds across processes; local memory otherwise.
+_CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+        if _CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Channels into the triage queue (contacts/public_views.py, contacts/mail_intake.py).
+# Largest file accepted from the public form (and the limit the form states), in bytes.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Longest text accepted in the public form's free-text box, in characters.
+PUBLIC_FORM_MAX_CHARS = int(os.environ.get("PUBLIC_FORM_MAX_CHARS", "10000"))
+# Per-address rate limit: at most this many submissions from one address per window.
+PUBLIC_FORM_RATE_LIMIT = int(os.environ.get("PUBLIC_FORM_RATE_LIMIT", "5"))
+PUBLIC_FORM_RATE_WINDOW_SECONDS = int(os.environ.get("PUBLIC_FORM_RATE_WINDOW_SECONDS", "3600"))
+# The mailbox the unit publishes, read over IMAP by `manage.py fetch_mail` / the Celery task.
+INTAKE_IMAP_HOST = os.environ.get("INTAKE_IMAP_HOST", "")
+INTAKE_IMAP_PORT = int(os.environ.get("INTAKE_IMAP_PORT", "993"))
+INTAKE_IMAP_USER = os.environ.get("INTAKE_IMAP_USER", "")
+INTAKE_IMAP_PASSWORD = os.environ.get("INTAKE_IMAP_PASSWORD", "")
+INTAKE_IMAP_MAILBOX = os.environ.get("INTAKE_IMAP_MAILBOX", "INBOX")
+INTAKE_IMAP_SSL = env_bool("INTAKE_IMAP_SSL", True)
+# Urgent clinical and safeguarding contacts alert the duty manager: this address if set
+# (a shared duty inbox), else every active complaints manager with an e-mail address.
+DUTY_MANAGER_EMAIL = os.environ.get("DUTY_MANAGER_EMAIL", "")
 
 # Local targets (not national rules: see RULES.md "National practice beyond the regulations").
 PALS_TARGET_WORKING_DAYS = int(os.environ.get("PALS_TARGET_WORKING_DAYS", "5"))

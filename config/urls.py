@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("reports/", include("reports.urls")),
+    path("feedback/", include("contacts.public_urls")),
     path("", include("casework.urls")),
 ]

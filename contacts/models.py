@@ -7,6 +7,7 @@ Every model is tracked by django-simple-history with the user and a change reaso
 """
 
 import re
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -158,8 +159,63 @@ class Channel(models.TextChoices):
     OTHER_ORGANISATION = "other_organisation", "From another organisation"
 
 
+class Priority(models.TextChoices):
+    """How soon a contact waiting in triage needs someone. Urgent clinical and safeguarding
+    concerns come first and alert the duty manager."""
+
+    URGENT_CLINICAL = "urgent_clinical", "Urgent clinical concern"
+    SAFEGUARDING = "safeguarding", "Safeguarding concern"
+    HIGH = "high", "High"
+    NORMAL = "normal", "Normal"
+
+
+# Queue order: urgent clinical and safeguarding share the top, then high, then normal; within a
+# rank the longest-waiting first. Stored on the row so the queue sorts on an index.
+PRIORITY_RANK = {
+    Priority.URGENT_CLINICAL: 0,
+    Priority.SAFEGUARDING: 0,
+    Priority.HIGH: 1,
+    Priority.NORMAL: 2,
+}
+ALERT_PRIORITIES = {Priority.URGENT_CLINICAL, Priority.SAFEGUARDING}
+
+
+class TriageStatus(models.TextChoices):
+    """Where a contact that came in without a case stands. Contacts staff log straight onto a
+    case never enter triage and keep this blank."""
+
+    NOT_TRIAGED = "", "Logged on a case by staff"
+    WAITING = "waiting", "Waiting in triage"
+    ATTACHED = "attached", "Attached to a case"
+    RESOLVED = "resolved", "Resolved on the spot"
+
+
+class DeclaredKind(models.TextChoices):
+    """What a member of the public said they wanted to do on the public form. Staff decide the
+    kind of case at triage; this records what the person chose."""
+
+    CONCERN = "concern", "Raise a concern"
+    COMPLAINT = "complaint", "Make a complaint"
+    COMPLIMENT = "compliment", "Pay a compliment"
+    QUESTION = "question", "Ask a question"
+
+
+class RepresentativeBasis(models.TextChoices):
+    """SI 2009/309 reg 5(2): why someone may act for the patient. The values match
+    casework.models.Consent so triage can record them on the case party unchanged."""
+
+    CONSENT = "given", "The patient has asked me to act for them and consents"
+    DECEASED = "deceased", "The patient has died"
+    CHILD = "child", "The patient is a child"
+    NO_CAPACITY = "no_capacity", "The patient cannot act for themselves (lacks capacity)"
+
+
 class Contact(models.Model):
-    """One interaction: who, when, by which channel, what it was about, who logged it."""
+    """One interaction: who, when, by which channel, what it was about, who logged it.
+
+    A contact from the public form or the mailbox arrives with no case and waits in triage
+    (`triage_status` waiting) until staff attach it to a case, open one, or resolve it.
+    """
 
     case = models.ForeignKey(
         "casework.Case",
@@ -195,6 +251,43 @@ class Contact(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     logged_at = models.DateTimeField(auto_now_add=True)
+    # Triage: contacts that arrive without a case (public form, e-mail).
+    reference = models.CharField(
+        max_length=20, blank=True, help_text="Given to the public, e.g. WEB-2026-000123."
+    )
+    priority = models.CharField(max_length=20, choices=Priority.choices, default=Priority.NORMAL)
+    priority_rank = models.PositiveSmallIntegerField(default=PRIORITY_RANK[Priority.NORMAL])
+    triage_status = models.CharField(
+        max_length=10, choices=TriageStatus.choices, blank=True, default=TriageStatus.NOT_TRIAGED
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triage_note = models.TextField("how it was resolved", blank=True)
+    # Who it came from, as they gave it, before anyone is matched to a Person.
+    sender_name = models.CharField(max_length=200, blank=True)
+    sender_email = models.EmailField(max_length=254, blank=True)
+    sender_phone = models.CharField(max_length=30, blank=True)
+    # Public form.
+    declared_kind = models.CharField(max_length=20, choices=DeclaredKind.choices, blank=True)
+    on_behalf = models.BooleanField("made on someone else's behalf", default=False)
+    patient_name = models.CharField(max_length=200, blank=True)
+    patient_date_of_birth = models.DateField(null=True, blank=True)
+    relationship_to_patient = models.CharField(max_length=20, blank=True)
+    representative_basis = models.CharField(
+        max_length=20, choices=RepresentativeBasis.choices, blank=True
+    )
+    event_date = models.DateField("date of the event", null=True, blank=True)
+    about_organisation = models.CharField(
+        "organisation named by the person", max_length=200, blank=True
+    )
+    # E-mail intake.
+    message_id = models.CharField("e-mail Message-ID", max_length=998, blank=True)
+    email_subject = models.CharField(max_length=998, blank=True)
+    intake_problem = models.TextField(
+        blank=True, help_text="Why the message could not be read automatically."
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -205,7 +298,54 @@ class Contact(models.Model):
             models.Index(fields=["logged_by", "-logged_at"]),
             # reports: contacts per month over a period (the trends page).
             models.Index(fields=["contacted_at"], name="contact_contacted_at_idx"),
+            models.Index(fields=["triage_status", "priority_rank", "contacted_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["reference"], condition=~Q(reference=""), name="contact_reference_unique"
+            ),
+            # The same e-mail is never imported twice, however often the mailbox is read.
+            models.UniqueConstraint(
+                fields=["message_id"], condition=~Q(message_id=""), name="contact_message_id_unique"
+            ),
         ]
 
     def __str__(self):
         return f"{self.get_channel_display()} on {self.contacted_at:%d %b %Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        self.priority_rank = PRIORITY_RANK.get(self.priority, PRIORITY_RANK[Priority.NORMAL])
+        super().save(*args, **kwargs)
+
+    @property
+    def from_display(self) -> str:
+        if self.person_id:
+            return self.person.full_name
+        return self.sender_name or self.sender_email or self.sender_phone or "Not known"
+
+
+def attachment_path(instance, filename: str) -> str:
+    """A path nobody can guess or derive from the upload: the original name is kept in the
+    database only, so a name can never traverse folders or collide."""
+    return f"contact-attachments/{uuid.uuid4().hex[:2]}/{uuid.uuid4().hex}"
+
+
+class ContactAttachment(models.Model):
+    """A file that came with a contact (public form upload, e-mail attachment, or the raw
+    message of an e-mail that could not be read). Served only through an authorised view."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField(max_length=255)
+    content_type = models.CharField(
+        max_length=100, help_text="Worked out from the file's content, not its name."
+    )
+    size = models.PositiveBigIntegerField()
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contact", "id"]
+
+    def __str__(self):
+        return self.original_name
