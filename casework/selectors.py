@@ -41,6 +41,11 @@ def recent_contacts(user, limit: int = 10) -> QuerySet[Contact]:
 
 def case_page(user, reference: str) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist if out of scope."""
+    return case_page_queryset(user).get(reference=reference)
+
+
+def case_page_queryset(user) -> QuerySet[Case]:
+    """The user's cases with everything the case page shows joined or prefetched."""
     return (
         cases_for(user)
         .select_related("service_area", "escalated_from", "opened_by")
@@ -57,7 +62,6 @@ def case_page(user, reference: str) -> Case:
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             "escalations",
         )
-        .get(reference=reference)
     )
 
 
@@ -130,6 +134,7 @@ class HistoryEntry:
     record: str
     reason: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    history_id: int | None = None
 
 
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -172,11 +177,25 @@ def _label(model, record) -> str:
     return model._meta.verbose_name.capitalize()
 
 
-def case_history(case: Case) -> list[HistoryEntry]:
+def case_history_since(case: Case, version: int) -> list[HistoryEntry]:
+    """The changes to the case record itself saved after history row `version`, newest first
+    (what an editor whose form is out of date needs to see)."""
+    return [
+        e
+        for e in case_history(case, parts=False)
+        if e.history_id is not None and e.history_id > version
+    ]
+
+
+def case_history(case: Case, parts: bool = True) -> list[HistoryEntry]:
     """Every recorded change to the case and its parts, newest first: who, when, which
     fields changed from what to what, and the reason given."""
+    case_rows = list(case.history.select_related("history_user").order_by("history_id"))
+    if not parts:
+        sources = [(Case, case_rows)]
+        return _history_entries(sources)
     sources = [
-        (Case, list(case.history.select_related("history_user").order_by("history_id"))),
+        (Case, case_rows),
         (
             Contact,
             list(
@@ -194,6 +213,10 @@ def case_history(case: Case) -> list[HistoryEntry]:
             ),
         ),
     ]
+    return _history_entries(sources)
+
+
+def _history_entries(sources) -> list[HistoryEntry]:
     # Collect every foreign key value first so names are fetched once per related model.
     wanted: dict = defaultdict(set)
     diffs = []
@@ -242,6 +265,7 @@ def case_history(case: Case) -> list[HistoryEntry]:
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 record=_label(model, record),
                 reason=record.history_change_reason or "",
+                history_id=record.history_id if model is Case else None,
                 changes=[
                     (
                         str(model._meta.get_field(name).verbose_name).capitalize(),
