@@ -83,16 +83,16 @@ class CaseQuerySet(models.QuerySet):
         named on it, whatever their role: it is filtered out here, so no list, search or
         page ever shows it to anyone else."""
         if has_role(user, *UNIT_WIDE_ROLES):
-            scoped = self
+            unrestricted = Q(restricted=False)
         elif has_role(user, INVESTIGATOR):
             # A subquery rather than a join, so a case is never listed twice.
-            scoped = self.filter(
-                pk__in=Case.objects.filter(Q(team__members=user) | Q(assignee=user)).values("pk")
-            )
+            teams = Case.objects.filter(Q(team__members=user) | Q(assignee=user)).values("pk")
+            unrestricted = Q(restricted=False, pk__in=teams)
         else:
             return self.none()
+        # A restricted case: the named staff see it (even outside their teams), nobody else.
         named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
-        return scoped.filter(Q(restricted=False) | Q(pk__in=named))
+        return self.filter(unrestricted | Q(restricted=True, pk__in=named))
 
     def past_retention(self, today):
         """Closed cases whose retention period has run out (NHS Records Management Code of
