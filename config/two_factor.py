@@ -22,6 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from config.roles import ADMINISTRATOR, MANAGER, has_role
 
 TWO_FACTOR_ROLES = (MANAGER, ADMINISTRATOR)
+WRONG_CODE = "That code is not right. Check the app and enter the newest code"
+# django-otp slows guessing: after each wrong code the next try must wait, doubling each time.
+TOO_MANY = "Too many wrong codes. Wait a minute, then enter the newest code from the app"
 
 
 def two_factor_required(user) -> bool:
@@ -100,12 +103,15 @@ def setup(request):
     )
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_token(form.cleaned_data["token"]):
+        if not device.verify_is_allowed()[0]:
+            form.add_error("token", TOO_MANY)
+        elif device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save()
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", "That code is not right. Check the app and try the newest code")
+        else:
+            form.add_error("token", WRONG_CODE)
     # The standard otpauth:// URI, labelled with OTP_TOTP_ISSUER, that authenticator apps read.
     uri = device.config_url
     return render(
@@ -125,11 +131,14 @@ def verify(request):
     """Give a code at sign-in (once per session)."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = match_token(request.user, form.cleaned_data["token"])
-        if device is not None:
+        enrolled = _confirmed_device(request.user)
+        if enrolled is not None and not enrolled.verify_is_allowed()[0]:
+            form.add_error("token", TOO_MANY)
+        elif (device := match_token(request.user, form.cleaned_data["token"])) is not None:
             otp_login(request, device)
             return redirect(_next_url(request))
-        form.add_error("token", "That code is not right. Check the app and try the newest code")
+        else:
+            form.add_error("token", WRONG_CODE)
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
