@@ -23,7 +23,9 @@ def test_check_deploy_is_clean_with_production_settings():
         "SECRET_KEY": "k9$Vq2!mXw7#pL4zR8@tN1&yB6^cF3*hJ5%dG0(sA-eU=oI+rE",
         "ALLOWED_HOSTS": "pals.example.nhs.uk",
     }
-    env.pop("TESTING", None)
+    # Set by the browser tests' conftest for this test process only; never in deployment.
+    for name in ("TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=BASE_DIR,
