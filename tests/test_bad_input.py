@@ -225,3 +225,15 @@ def test_adding_a_person_the_user_cannot_see_is_refused(
 
 def test_a_non_numeric_person_id_is_not_found(officer_client):
     assert officer_client.get(reverse("log_contact"), {"person": "1 OR 1=1"}).status_code == 404
+
+
+def test_a_long_reason_is_kept_whole(officer_client, officer):
+    """History change reasons are text: a long explanation is neither cut nor refused."""
+    case = CaseFactory(kind=CaseKind.ENQUIRY, person=PersonFactory(), by=officer)
+    reason = " ".join(["The patient's daughter rang to correct the ward and the dates."] * 8)
+    response = officer_client.post(
+        reverse("case_edit", args=[case.reference]),
+        {"description": "Corrected", "reason": reason, "version": services.case_version(case)},
+    )
+    assert response.status_code == 302
+    assert case.history.latest().history_change_reason == reason

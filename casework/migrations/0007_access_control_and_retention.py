@@ -7,133 +7,310 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0006_workflow_milestones'),
+        ("casework", "0006_workflow_milestones"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='case',
-            name='destroyed_on',
-            field=models.DateField(blank=True, help_text='Set when the case is redacted after its retention review.', null=True, verbose_name='personal data destroyed on'),
+            model_name="case",
+            name="destroyed_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Set when the case is redacted after its retention review.",
+                null=True,
+                verbose_name="personal data destroyed on",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='litigation_hold',
-            field=models.BooleanField(default=False, verbose_name='under litigation (keep beyond retention)'),
+            model_name="case",
+            name="litigation_hold",
+            field=models.BooleanField(
+                default=False, verbose_name="under litigation (keep beyond retention)"
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='restricted',
-            field=models.BooleanField(default=False, verbose_name='restricted to named staff'),
+            model_name="case",
+            name="restricted",
+            field=models.BooleanField(default=False, verbose_name="restricted to named staff"),
         ),
         migrations.AddField(
-            model_name='case',
-            name='restricted_to',
-            field=models.ManyToManyField(blank=True, related_name='restricted_cases', to=settings.AUTH_USER_MODEL, verbose_name='staff who may see it'),
+            model_name="case",
+            name="restricted_to",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="restricted_cases",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="staff who may see it",
+            ),
         ),
         migrations.AddField(
-            model_name='case',
-            name='restriction_reason',
-            field=models.CharField(blank=True, choices=[('staff', 'The complainant or patient is a member of staff'), ('vip', 'A public figure (VIP)'), ('safeguarding', 'Safeguarding'), ('other', 'Other sensitive case')], max_length=20),
+            model_name="case",
+            name="restriction_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("staff", "The complainant or patient is a member of staff"),
+                    ("vip", "A public figure (VIP)"),
+                    ("safeguarding", "Safeguarding"),
+                    ("other", "Other sensitive case"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='destroyed_on',
-            field=models.DateField(blank=True, help_text='Set when the case is redacted after its retention review.', null=True, verbose_name='personal data destroyed on'),
+            model_name="historicalcase",
+            name="destroyed_on",
+            field=models.DateField(
+                blank=True,
+                help_text="Set when the case is redacted after its retention review.",
+                null=True,
+                verbose_name="personal data destroyed on",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='litigation_hold',
-            field=models.BooleanField(default=False, verbose_name='under litigation (keep beyond retention)'),
+            model_name="historicalcase",
+            name="litigation_hold",
+            field=models.BooleanField(
+                default=False, verbose_name="under litigation (keep beyond retention)"
+            ),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='restricted',
-            field=models.BooleanField(default=False, verbose_name='restricted to named staff'),
+            model_name="historicalcase",
+            name="restricted",
+            field=models.BooleanField(default=False, verbose_name="restricted to named staff"),
         ),
         migrations.AddField(
-            model_name='historicalcase',
-            name='restriction_reason',
-            field=models.CharField(blank=True, choices=[('staff', 'The complainant or patient is a member of staff'), ('vip', 'A public figure (VIP)'), ('safeguarding', 'Safeguarding'), ('other', 'Other sensitive case')], max_length=20),
+            model_name="historicalcase",
+            name="restriction_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("staff", "The complainant or patient is a member of staff"),
+                    ("vip", "A public figure (VIP)"),
+                    ("safeguarding", "Safeguarding"),
+                    ("other", "Other sensitive case"),
+                ],
+                max_length=20,
+            ),
         ),
         migrations.CreateModel(
-            name='DestructionDecision',
+            name="DestructionDecision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('case_reference', models.CharField(max_length=20)),
-                ('closed_on', models.DateField()),
-                ('decided_at', models.DateTimeField()),
-                ('reason', models.TextField()),
-                ('people_redacted', models.PositiveIntegerField(default=0)),
-                ('people_kept', models.PositiveIntegerField(default=0, help_text='People also on other, still-retained cases: their details stay.')),
-                ('case', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='destruction', to='casework.case')),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("case_reference", models.CharField(max_length=20)),
+                ("closed_on", models.DateField()),
+                ("decided_at", models.DateTimeField()),
+                ("reason", models.TextField()),
+                ("people_redacted", models.PositiveIntegerField(default=0)),
+                (
+                    "people_kept",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="People also on other, still-retained cases: their details stay.",
+                    ),
+                ),
+                (
+                    "case",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="destruction",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-decided_at'],
+                "ordering": ["-decided_at"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalCase_restricted_to',
+            name="HistoricalCase_restricted_to",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('m2m_history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.case')),
-                ('history', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, to='casework.historicalcase')),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, db_tablespace='', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("m2m_history_id", models.AutoField(primary_key=True, serialize=False)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "history",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        to="casework.historicalcase",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        db_tablespace="",
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'HistoricalCase_restricted_to',
+                "verbose_name": "HistoricalCase_restricted_to",
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalDestructionDecision',
+            name="HistoricalDestructionDecision",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('case_reference', models.CharField(max_length=20)),
-                ('closed_on', models.DateField()),
-                ('decided_at', models.DateTimeField()),
-                ('reason', models.TextField()),
-                ('people_redacted', models.PositiveIntegerField(default=0)),
-                ('people_kept', models.PositiveIntegerField(default=0, help_text='People also on other, still-retained cases: their details stay.')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('case', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='casework.case')),
-                ('decided_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("case_reference", models.CharField(max_length=20)),
+                ("closed_on", models.DateField()),
+                ("decided_at", models.DateTimeField()),
+                ("reason", models.TextField()),
+                ("people_redacted", models.PositiveIntegerField(default=0)),
+                (
+                    "people_kept",
+                    models.PositiveIntegerField(
+                        default=0,
+                        help_text="People also on other, still-retained cases: their details stay.",
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical destruction decision',
-                'verbose_name_plural': 'historical destruction decisions',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical destruction decision",
+                "verbose_name_plural": "historical destruction decisions",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('download', 'Downloaded'), ('export', 'Exported')], max_length=20)),
-                ('object_type', models.CharField(max_length=40)),
-                ('object_id', models.CharField(max_length=64)),
-                ('detail', models.CharField(blank=True, max_length=200)),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='access_logs', to='casework.case')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed"),
+                            ("download", "Downloaded"),
+                            ("export", "Exported"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("object_type", models.CharField(max_length=40)),
+                ("object_id", models.CharField(max_length=64)),
+                ("detail", models.CharField(blank=True, max_length=200)),
+                ("path", models.CharField(blank=True, max_length=500)),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="access_logs",
+                        to="casework.case",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['case', '-at'], name='casework_ac_case_id_4c4eb6_idx'), models.Index(fields=['object_type', 'object_id'], name='casework_ac_object__d917e2_idx'), models.Index(fields=['user', '-at'], name='casework_ac_user_id_63ef0e_idx')],
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(fields=["case", "-at"], name="casework_ac_case_id_4c4eb6_idx"),
+                    models.Index(
+                        fields=["object_type", "object_id"], name="casework_ac_object__d917e2_idx"
+                    ),
+                    models.Index(fields=["user", "-at"], name="casework_ac_user_id_63ef0e_idx"),
+                ],
             },
         ),
     ]

@@ -11,7 +11,7 @@ from django.db import migrations
 PG_CREATE = """
 CREATE OR REPLACE FUNCTION casework_accesslog_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'casework_accesslog is append-only: % refused', TG_OP;
+    RAISE EXCEPTION USING MESSAGE = 'casework_accesslog is append-only: ' || TG_OP || ' refused';
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER casework_accesslog_append_only
