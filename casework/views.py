@@ -89,9 +89,7 @@ def log_contact(request):
         person = get_object_or_404(people_visible_to(request.user), pk=person_id)
     if person is None and not new_person:
         query = request.GET.get("q", "")
-        people = (
-            list(search_people(query, people_visible_to(request.user))[:20]) if query else []
-        )
+        people = list(search_people(query, people_visible_to(request.user))[:20]) if query else []
         return render(
             request,
             "casework/contact_find_person.html",
