@@ -136,7 +136,7 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # django-axes checks for a lockout before any other backend is asked about the password.
 AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
+    "config.auth_backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 # Failed sign-ins: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,

@@ -164,3 +164,9 @@ def test_a_code_in_the_wrong_format_is_explained(client, manager, settings):
     client.force_login(manager)
     page = client.post(reverse("two_factor_setup"), {"token": "12ab"})
     assert "Enter the code as 6 digits, for example 123456" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_signing_in_without_a_request_still_works_for_tests_and_scripts(client, officer):
+    assert client.login(username="officer", password=PASSWORD)
+    assert not client.login(username="officer", password="wrong guess")
