@@ -3,6 +3,7 @@ groups) and the wording of letters here. Cases (and their letters) are worked in
 screens, never edited in the admin."""
 
 from django.contrib import admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from .letter_forms import LetterTemplateAdminForm
@@ -46,3 +47,23 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
         obj._change_reason = form.cleaned_data["change_reason"]
         obj._history_user = request.user
         super().save_model(request, obj, form, change)
+
+
+# Administrators reset a lost authenticator here (delete the device; the user enrols again).
+# The stock django-otp admin would also show each user's secret key and QR code to any
+# administrator, letting them generate that user's codes, so it is replaced by this one.
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceResetAdmin(admin.ModelAdmin):
+    list_display = ("user", "name", "confirmed", "last_used_at")
+    fields = ("user", "name", "confirmed", "last_used_at")
+    readonly_fields = fields
+    search_fields = ("user__username", "user__first_name", "user__last_name")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -16,13 +16,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from config.roles import CASEWORK_ROLES, MANAGER, has_role, role_required
+from config.roles import CASEWORK_ROLES, MANAGER, has_role
 
 from . import complaint_forms as f
 from . import services
+from .access import case_access
 from .exceptions import CaseworkError, TransitionNotAllowed
 from .models import Case, CaseParty, PartyRole
-from .views import _get_case
 from .workflow import CaseKind, Status
 
 
@@ -256,9 +256,8 @@ def available_actions(case: Case, user, today) -> list[tuple[str, Action]]:
     ]
 
 
-@role_required(*CASEWORK_ROLES)
-def complaint_action(request, reference, action):
-    case = _get_case(request, reference)
+@case_access(*CASEWORK_ROLES)
+def complaint_action(request, case, action):
     spec = ACTIONS.get(action)
     if spec is None or case.kind != CaseKind.COMPLAINT:
         raise Http404("No such action for this case.")
@@ -281,9 +280,8 @@ def complaint_action(request, reference, action):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def record_consent(request, reference, party_id):
-    case = _get_case(request, reference)
+@case_access(*CASEWORK_ROLES)
+def record_consent(request, case, party_id):
     party = get_object_or_404(CaseParty, pk=party_id, case=case, role=PartyRole.REPRESENTATIVE)
     form = f.ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

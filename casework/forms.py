@@ -181,6 +181,8 @@ class CaseDetailsForm(forms.ModelForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter the reason for the change"},
     )
+    # The case's history version this form was built from (optimistic locking).
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Case
@@ -262,6 +264,14 @@ class AddPartyForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, people=None, case=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.all()
+        # Only people the user may see can be added: a tampered id is "not a valid choice".
+        self.fields["person"].queryset = people if people is not None else Person.objects.all()
+        if case is not None and case.is_finished:
+            # Changes to a finished case must say why (the history explains every change).
+            self.fields["reason"] = forms.CharField(
+                label="Why are you changing a closed case?",
+                widget=forms.Textarea(attrs={"rows": 2}),
+                error_messages={"required": "Enter why you are changing a closed case"},
+            )

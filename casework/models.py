@@ -80,12 +80,37 @@ class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cases this user may see: the whole unit for customer care officers and
         complaints managers, their own teams' (or their own) cases for investigators, and
-        none for anyone else (commissioners see aggregates in reports only)."""
+        none for anyone else (commissioners see aggregates in reports only).
+
+        A restricted case (staff complainant, VIP, safeguarding) is seen only by the users
+        named on it, whatever their role: it is filtered out here, so no list, search or
+        page ever shows it to anyone else."""
         if has_role(user, *UNIT_WIDE_ROLES):
-            return self
-        if has_role(user, INVESTIGATOR):
-            return self.filter(Q(team__members=user) | Q(assignee=user)).distinct()
-        return self.none()
+            unrestricted = Q(restricted=False)
+        elif has_role(user, INVESTIGATOR):
+            # A subquery rather than a join, so a case is never listed twice.
+            teams = Case.objects.filter(Q(team__members=user) | Q(assignee=user)).values("pk")
+            unrestricted = Q(restricted=False, pk__in=teams)
+        else:
+            return self.none()
+        # A restricted case: the named staff see it (even outside their teams), nobody else.
+        named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
+        return self.filter(unrestricted | Q(restricted=True, pk__in=named))
+
+    def past_retention(self, today):
+        """Closed cases whose retention period has run out (NHS Records Management Code of
+        Practice: complaint files 10 years after closure, RETENTION_YEARS). A case on
+        litigation hold is not closed for this purpose; a destroyed case is not listed again."""
+        from .deadlines import add_months
+
+        cutoff = add_months(today, -12 * settings.RETENTION_YEARS)
+        return self.filter(
+            status__in=FINISHED,
+            closed_on__isnull=False,
+            closed_on__lte=cutoff,
+            litigation_hold=False,
+            destroyed_on__isnull=True,
+        )
 
     def unfinished(self):
         return self.exclude(status__in=FINISHED)
@@ -95,6 +120,13 @@ class CaseQuerySet(models.QuerySet):
 
     def due_by(self, day):
         return self.unfinished().filter(due_on__lte=day)
+
+
+class RestrictionReason(models.TextChoices):
+    STAFF = "staff", "The complainant or patient is a member of staff"
+    VIP = "vip", "A public figure (VIP)"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    OTHER = "other", "Other sensitive case"
 
 
 class Case(models.Model):
@@ -212,7 +244,26 @@ class Case(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     # The reference in the system the case was imported from (casework/legacy_import.py).
     legacy_reference = models.CharField(max_length=50, blank=True)
-    history = HistoricalRecords(m2m_fields=[subjects, staff_groups])
+    # Restricted cases are seen only by the named users (see CaseQuerySet.visible_to).
+    restricted = models.BooleanField("restricted to named staff", default=False)
+    restriction_reason = models.CharField(
+        max_length=20, choices=RestrictionReason.choices, blank=True
+    )
+    restricted_to = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="restricted_cases",
+        verbose_name="staff who may see it",
+    )
+    # Records Management Code: a case is not closed for retention while litigation continues.
+    litigation_hold = models.BooleanField("under litigation (keep beyond retention)", default=False)
+    destroyed_on = models.DateField(
+        "personal data destroyed on",
+        null=True,
+        blank=True,
+        help_text="Set when the case is redacted after its retention review.",
+    )
+    history = HistoricalRecords(m2m_fields=[subjects, staff_groups, restricted_to])
 
     objects = CaseQuerySet.as_manager()
 
@@ -742,3 +793,96 @@ class Letter(models.Model):
     def download_name(self) -> str:
         """e.g. COMP-2026-000001-acknowledgement.pdf"""
         return f"{self.case.reference}-{self.kind.replace('_', '-')}.pdf"
+
+
+class AccessAction(models.TextChoices):
+    VIEW = "view", "Viewed"
+    DOWNLOAD = "download", "Downloaded"
+    EXPORT = "export", "Exported"
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """Rows are only ever added: bulk updates and deletes are refused here, and on PostgreSQL
+    by a trigger as well (migration 0008), so not even raw SQL can rewrite the record."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("The access log is append-only: rows cannot be changed.")
+
+    def delete(self):
+        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AccessLog(models.Model):
+    """One row per view of a case or person page, per download and per export: who, when,
+    what, and from where. Append-only; written only through `casework.access.record_access`.
+
+    Not tracked by django-simple-history: a row never changes, so its history would be a copy
+    of it (see docs/decisions/0003-access-control-and-audit.md)."""
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=AccessAction.choices)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    # The case the access concerns, so "who has looked at this case" is one indexed query.
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="access_logs"
+    )
+    detail = models.CharField(max_length=200, blank=True)
+    path = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    objects = AccessLogQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-at"]),
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["user", "-at"]),
+        ]
+
+    def __str__(self):
+        what = f"{self.object_type} {self.object_id}"
+        return f"{self.user} {self.get_action_display().lower()} {what}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("The access log is append-only: rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("The access log is append-only: rows cannot be deleted.")
+
+
+class DestructionDecision(models.Model):
+    """The recorded decision to destroy a case's personal data after its retention review
+    (NHS Records Management Code of Practice: nothing is destroyed without a recorded
+    decision). The case row itself is kept, redacted, with its coded facts for statistics."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="destruction")
+    case_reference = models.CharField(max_length=20)
+    closed_on = models.DateField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    reason = models.TextField()
+    people_redacted = models.PositiveIntegerField(default=0)
+    people_kept = models.PositiveIntegerField(
+        default=0, help_text="People also on other, still-retained cases: their details stay."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+
+    def __str__(self):
+        return f"Destruction of {self.case_reference} on {self.decided_at:%d %b %Y}"

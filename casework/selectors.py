@@ -41,6 +41,11 @@ def recent_contacts(user, limit: int = 10) -> QuerySet[Contact]:
 
 def case_page(user, reference: str) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist if out of scope."""
+    return case_page_queryset(user).get(reference=reference)
+
+
+def case_page_queryset(user) -> QuerySet[Case]:
+    """The user's cases with everything the case page shows joined or prefetched."""
     return (
         cases_for(user)
         .select_related(
@@ -72,7 +77,6 @@ def case_page(user, reference: str) -> Case:
                 queryset=Letter.objects.select_related("generated_by", "sent_by"),
             ),
         )
-        .get(reference=reference)
     )
 
 
@@ -145,6 +149,7 @@ class HistoryEntry:
     record: str
     reason: str
     changes: list[tuple[str, str, str]] = field(default_factory=list)
+    history_id: int | None = None
 
 
 _ACTIONS = {"+": "Created", "~": "Changed", "-": "Deleted"}
@@ -193,9 +198,20 @@ def _label(model, record) -> str:
     return model._meta.verbose_name.capitalize()
 
 
-def case_history(case: Case) -> list[HistoryEntry]:
-    """Every recorded change to the case and its parts, newest first: who, when, which
-    fields changed from what to what, and the reason given."""
+def case_history_since(case: Case, version: int) -> list[HistoryEntry]:
+    """The changes to the case record itself saved after history row `version`, newest first
+    (what an editor whose form is out of date needs to see)."""
+    return [
+        e
+        for e in case_history(case, parts=False)
+        if e.history_id is not None and e.history_id > version
+    ]
+
+
+def case_history(case: Case, parts: bool = True) -> list[HistoryEntry]:
+    """Every recorded change to the case and its parts (or, with parts=False, to the case
+    record alone), newest first: who, when, which fields changed from what to what, and the
+    reason given."""
     sources = [
         (Case, list(case.history.select_related("history_user").order_by("history_id"))),
         (
@@ -223,6 +239,8 @@ def case_history(case: Case) -> list[HistoryEntry]:
             ),
         ),
     ]
+    if not parts:
+        sources = sources[:1]
     # The case's many-to-many history (subjects, staff groups), one query per field, so the
     # page's query count does not grow with the number of history rows.
     case_history_ids = [r.history_id for r in sources[0][1]]
@@ -292,6 +310,7 @@ def case_history(case: Case) -> list[HistoryEntry]:
                 action=_ACTIONS.get(record.history_type, record.history_type),
                 record=_label(model, record),
                 reason=record.history_change_reason or "",
+                history_id=record.history_id if model is Case else None,
                 changes=[
                     (
                         str(model._meta.get_field(name).verbose_name).capitalize(),

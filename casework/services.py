@@ -16,7 +16,7 @@ from config.roles import MANAGER, has_role
 from contacts.models import Channel, Contact, Organisation, Person
 
 from . import deadlines
-from .exceptions import CaseworkError
+from .exceptions import CaseworkError, EditConflict
 from .models import (
     BEST_INTERESTS_NEEDED,
     Case,
@@ -112,9 +112,9 @@ def _refresh_due(case: Case) -> None:
 
 
 def history_reason(text: str) -> str:
-    """django-simple-history stores at most 100 characters of a change reason; the full text
-    stays where the action keeps it (StatusChange.reason, closure_reason, ...)."""
-    return text if len(text) <= 100 else text[:99] + "…"
+    """The reason as stored on the history row (change reasons are text, so nothing is cut;
+    SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD in settings)."""
+    return text
 
 
 def _save_with_reason(obj, by, reason: str, **kwargs) -> None:
@@ -172,6 +172,7 @@ def add_party(
     case: Case, person: Person, role: str, *, by, relationship: str = "", reason: str = ""
 ) -> CaseParty:
     """Add a person to a case in a role; adding the same person twice in one role is a no-op."""
+    require_reason_if_finished(case, reason)
     party, created = CaseParty.objects.get_or_create(
         case=case, person=person, role=role, defaults={"relationship": relationship}
     )
@@ -302,21 +303,57 @@ def change_status(
     return case
 
 
+def require_reason_if_finished(case: Case, reason: str) -> None:
+    """A closed (or otherwise finished) case is the record of what was decided: any later
+    change to it must say why, so the history explains it (SI 2009/309 reg 16: the record
+    of each complaint and its outcome)."""
+    if case.is_finished and not (reason or "").strip():
+        raise CaseworkError(
+            f"This case is {case.get_status_display().lower()}: give the reason for changing it."
+        )
+
+
+def case_version(case: Case) -> int:
+    """The id of the case's latest history row: it changes whenever anyone saves the case, so
+    an edit form carries it to notice that someone else saved in between."""
+    return case.history.order_by("-history_id").values_list("history_id", flat=True).first() or 0
+
+
 # Fields staff may edit on the case page; everything else changes through an action.
 EDITABLE_FIELDS = ("description", "organisation", "service_area", "team", "assignee")
 
 
 @transaction.atomic
 def update_case_details(
-    case: Case, *, by, reason: str, subjects=None, staff_groups=None, **changes
+    case: Case,
+    *,
+    by,
+    reason: str,
+    subjects=None,
+    staff_groups=None,
+    expected_version: int | None = None,
+    **changes,
 ) -> Case:
-    """Edit a case's details and coding, with the reason recorded in its history."""
+    """Edit a case's details and coding, with the reason recorded in its history.
+
+    With `expected_version` (the `case_version` the editor's form was built from), the save is
+    refused with EditConflict if anyone saved the case since — optimistic locking, so two
+    people editing at once cannot silently overwrite each other."""
     if not reason.strip():
         raise CaseworkError("Give a reason for the change, so the history explains it.")
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise CaseworkError(f"These details cannot be edited here: {', '.join(sorted(unknown))}.")
     case = Case.objects.select_for_update().get(pk=case.pk)
+    require_reason_if_finished(case, reason)
+    if expected_version is not None:
+        current = case_version(case)
+        if current != expected_version:
+            from .selectors import case_history_since
+
+            raise EditConflict(
+                current_version=current, changes=case_history_since(case, expected_version)
+            )
     for field, value in changes.items():
         setattr(case, field, value)
     case._change_reason = history_reason(reason)

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import complaint_views, triage_views, views
+from . import complaint_views, records_views, triage_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -20,7 +20,23 @@ urlpatterns = [
         complaint_views.record_consent,
         name="record_consent",
     ),
+    path(
+        "cases/<str:reference>/access-log/",
+        records_views.case_access_log,
+        name="case_access_log",
+    ),
+    path(
+        "cases/<str:reference>/protection/",
+        records_views.case_protection,
+        name="case_protection",
+    ),
     path("deadlines/", views.deadlines_at_risk, name="deadlines_at_risk"),
+    path("retention/", records_views.retention_review, name="retention_review"),
+    path(
+        "retention/<str:reference>/destroy/",
+        records_views.retention_destroy,
+        name="retention_destroy",
+    ),
     path("people/", views.person_search, name="person_search"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("", include("casework.referral_urls")),
@@ -28,4 +44,15 @@ urlpatterns = [
     path("triage/", triage_views.queue, name="triage_queue"),
     path("triage/<int:pk>/", triage_views.contact_detail, name="triage_contact"),
     path("attachments/<int:pk>/", triage_views.attachment_download, name="contact_attachment"),
+    path("people/<int:pk>/subject-access/", records_views.subject_access, name="subject_access"),
+    path(
+        "people/<int:pk>/subject-access.pdf",
+        records_views.subject_access_pdf,
+        name="subject_access_pdf",
+    ),
+    path(
+        "people/<int:pk>/subject-access.json",
+        records_views.subject_access_json,
+        name="subject_access_json",
+    ),
 ]

@@ -8,6 +8,7 @@ ALLOWED_HOSTS and the e-mail variables; see README.md.
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,6 +55,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "simple_history",
+    "csp",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "contacts",
     "casework",
     "reports",
@@ -66,11 +71,21 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks request.user verified once they have given a one-time password this session.
+    "django_otp.middleware.OTPMiddleware",
+    "config.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Records the signed-in user on every django-simple-history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+
+# A change reason is what a person typed to explain a change (or a generated sentence naming
+# people): it must never be cut short or refused by the database's 100-character default.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -119,6 +134,28 @@ AUTH_PASSWORD_VALIDATORS = [
 if TESTING:
     # Hashing is deliberately slow; tests create many users and check nothing about it.
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# django-axes checks for a lockout before any other backend is asked about the password.
+AUTHENTICATION_BACKENDS = [
+    "config.auth_backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Failed sign-ins: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is locked for AXES_COOLOFF_MINUTES. Counting the pair (not the address alone)
+# means a shared hospital network address is not locked for everyone by one person's typos,
+# and (not the username alone) that nobody can lock a colleague out from elsewhere.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_PROXY") else 0
+AXES_VERBOSE = False
+
+# Two-factor sign-in (TOTP, django-otp): anyone may enrol; when this is on, managers and
+# administrators must enrol and give a code at each sign-in before they see any page.
+OTP_REQUIRED_FOR_MANAGERS = env_bool("OTP_REQUIRED_FOR_MANAGERS", False)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "PALS and complaints")
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -132,8 +169,17 @@ DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d/%m/%y", "%d %b %Y", "%d %B %Y"
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = "/media/"
+# Uploads are private: MEDIA_ROOT is outside the static files, there is no MEDIA_URL and no
+# URL route serves it. Files go out only through casework.access.serve_private_file, which
+# checks access through the calling view and records it.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# The largest upload accepted (checked by contacts.uploads.validate_upload).
+UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(10 * 1024 * 1024)))
+# Request bodies other than files (form fields) above this are refused by Django.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads above this are streamed to a temporary file rather than held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_PERMISSIONS = 0o600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -225,14 +271,52 @@ ORGANISATION_NAME = os.environ.get("ORGANISATION_NAME", "Patient Advice and Comp
 # The address staff use to reach the system, for links in e-mails (no trailing slash needed).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+# Records are kept this many years after closure, then listed for review (NHS Records
+# Management Code of Practice: complaint case files, 10 years).
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "10"))
+
+# Sign-out after inactivity: the session is saved on every request, so its expiry slides and
+# only SESSION_COOKIE_AGE seconds *without a request* end it (default 30 minutes).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(30 * 60)))
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and not TESTING)
+_PRODUCTION = not DEBUG and not TESTING
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", _PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _PRODUCTION)
+# HSTS: a year by default in production. Preload is off by default: it is a commitment for
+# the whole domain that cannot quickly be undone, so it is the domain owner's decision.
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 60 * 60 if _PRODUCTION else 0))
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# With preload deliberately off, `check --deploy` would warn about it (security.W021).
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Content-Security-Policy (django-csp): everything from our own origin, no inline script,
+# no plugins, no framing. Images may be data: URIs (the NHS.UK frontend's icons).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 LOGGING = {
     "version": 1,
@@ -244,5 +328,7 @@ LOGGING = {
         # WeasyPrint and fontTools log every rendering step at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # django-axes logs every sign-in at INFO; failures and lockouts are WARNING.
+        "axes": {"level": "WARNING"},
     },
 }

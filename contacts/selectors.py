@@ -21,16 +21,17 @@ def parse_date(text: str) -> date | None:
     return None
 
 
-def search_people(query: str) -> QuerySet[Person]:
+def search_people(query: str, people: QuerySet[Person] | None = None) -> QuerySet[Person]:
     """People matching what an officer typed: an NHS number, a date of birth, a phone number,
     a postcode (whole or outward part), or a name ("Smith", "Jo Smith", "Smith, Jo").
 
-    Each term must match; a term is tried against every field it could plausibly be.
+    Each term must match; a term is tried against every field it could plausibly be. Pass
+    `people` to search only within those (views pass `casework.access.people_visible_to`).
     """
     query = (query or "").strip()
     if not query:
         return Person.objects.none()
-    people = Person.objects.all()
+    people = people if people is not None else Person.objects.all()
     digits = normalise_nhs_number(query)
     if len(digits) == 10 and not re.search(r"[A-Za-z/]", query):
         # Ten digits is an NHS number or a phone number without the leading 0.

@@ -618,7 +618,7 @@ def test_an_action_out_of_order_is_refused(staff):
         services.submit_for_approval(case, by=officer, at=timezone.now())
 
 
-def test_a_long_reason_is_kept_whole_on_the_status_row_and_shortened_in_history(staff):
+def test_a_long_reason_is_kept_whole_on_the_status_row_and_in_history(staff):
     officer, _ = staff
     case = acknowledged(officer)
     reason = "The complainant wrote to withdraw. " * 10
@@ -627,7 +627,7 @@ def test_a_long_reason_is_kept_whole_on_the_status_row_and_shortened_in_history(
     )
     assert case.closure_reason == reason
     assert StatusChange.objects.filter(case=case).last().reason.endswith(reason)
-    assert len(case.history.latest().history_change_reason) <= 100
+    assert reason in case.history.latest().history_change_reason
 
 
 def test_marking_the_holding_letter_sent_records_it_on_the_case(staff):

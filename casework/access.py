@@ -1,0 +1,171 @@
+"""Who sees what, and the record of who looked: the one place views go through.
+
+- `case_access(*roles, action=...)` — the decorator for every view under `cases/<reference>/`:
+  it checks the role (as `role_required`), fetches the case scoped by
+  `Case.objects.visible_to(user)` (a case out of scope — another team's, or restricted to
+  named staff — is a 404, exactly like a missing one), records the access, and calls the view
+  with `case=` instead of `reference=`.
+- `person_access(*roles, action=...)` — the same for `people/<pk>/` views, scoped by
+  `people_visible_to(user)`.
+- `people_visible_to(user)` — the people a user may find or open.
+- `record_access(request, action, ...)` — one AccessLog row; call it for every download and
+  export (or use `serve_private_file`, which does).
+- `serve_private_file(request, file, filename, ...)` — the only way an uploaded file leaves
+  the system: records the download and returns an attachment FileResponse.
+
+See docs/architecture.md ("Who sees what") and docs/decisions/0003-access-control-and-audit.md.
+"""
+
+import mimetypes
+from functools import wraps
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404
+from django.utils import timezone
+
+from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
+from contacts.models import Contact, Person
+
+from .models import AccessAction, AccessLog, Case, CaseParty
+
+VIEW = AccessAction.VIEW
+DOWNLOAD = AccessAction.DOWNLOAD
+EXPORT = AccessAction.EXPORT
+
+
+def client_ip(request) -> str | None:
+    """The address the request came from; behind our own proxy (BEHIND_PROXY), the first
+    address in X-Forwarded-For, which the proxy sets."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip() or None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def record_access(
+    request,
+    action: str,
+    *,
+    object_type: str,
+    object_id,
+    case: Case | None = None,
+    detail: str = "",
+) -> AccessLog:
+    """Append one row to the access log: who (the signed-in user), when, what
+    (`action` on `object_type` `object_id`, and the case it concerns), and from where."""
+    return AccessLog.objects.create(
+        at=timezone.now(),
+        user=request.user if request.user.is_authenticated else None,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id)[:64],
+        case=case,
+        detail=detail[:200],
+        path=request.get_full_path()[:500],
+        ip_address=client_ip(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
+    )
+
+
+def visible_case_or_404(user, reference: str, queryset: QuerySet[Case] | None = None) -> Case:
+    """The case with this reference if `user` may see it; otherwise 404, so an out-of-scope
+    reference looks exactly like one that does not exist."""
+    cases = queryset if queryset is not None else Case.objects.all()
+    try:
+        return cases.visible_to(user).get(reference=reference)
+    except Case.DoesNotExist:
+        raise Http404("No case with that reference, or it is not one you can see.") from None
+
+
+def case_access(*roles: str, action: str | None = VIEW, queryset=None):
+    """Decorator for a view of one case: `@case_access(*CASEWORK_ROLES)` on
+    `def view(request, case, ...)`, routed as `cases/<str:reference>/...`.
+
+    `action=None` records nothing (for form pages whose GET shows nothing the case page does
+    not, and whose POST is recorded in history); `queryset` may be a callable taking the user
+    and returning the scoped queryset to fetch from (e.g. with the page's prefetches)."""
+
+    def decorator(view):
+        @role_required(*roles)
+        @wraps(view)
+        def wrapped(request, *args, reference, **kwargs):
+            base = queryset(request.user) if callable(queryset) else None
+            case = visible_case_or_404(request.user, reference, base)
+            if action and request.method == "GET":
+                record_access(request, action, object_type="case", object_id=reference, case=case)
+            return view(request, *args, case=case, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def people_visible_to(user) -> QuerySet[Person]:
+    """The people a user may find and open: for investigators, those on (or who made a contact
+    on) a case they can see; for the unit-wide roles, everyone except people known *only*
+    through restricted cases they are not named on; for anyone else, nobody."""
+    visible_cases = Case.objects.visible_to(user).values("pk")
+    on_visible = Q(pk__in=CaseParty.objects.filter(case__in=visible_cases).values("person_id")) | Q(
+        pk__in=Contact.objects.filter(case__in=visible_cases).values("person_id")
+    )
+    if has_role(user, *UNIT_WIDE_ROLES):
+        hidden_cases = Case.objects.filter(restricted=True).exclude(pk__in=visible_cases)
+        on_hidden = Q(
+            pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id")
+        ) | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
+        return Person.objects.exclude(on_hidden & ~on_visible)
+    if has_role(user, *CASEWORK_ROLES):
+        return Person.objects.filter(on_visible)
+    return Person.objects.none()
+
+
+def person_access(*roles: str, action: str | None = VIEW):
+    """Decorator for a view of one person: `def view(request, person, ...)`, routed as
+    `people/<int:pk>/...`; 404 for anyone the user may not see; the view is recorded."""
+
+    def decorator(view):
+        @role_required(*roles)
+        @wraps(view)
+        def wrapped(request, *args, pk, **kwargs):
+            person = people_visible_to(request.user).filter(pk=pk).first()
+            if person is None:
+                raise Http404("No such person, or not one you can see.")
+            if action and request.method == "GET":
+                record_access(request, action, object_type="person", object_id=pk)
+            return view(request, *args, person=person, **kwargs)
+
+        wrapped.allowed_roles = roles
+        return wrapped
+
+    return decorator
+
+
+def serve_private_file(
+    request,
+    file,
+    filename: str,
+    *,
+    case: Case | None = None,
+    object_type: str = "file",
+    object_id="",
+    content_type: str | None = None,
+) -> FileResponse:
+    """Send an uploaded (private) file as a download, after recording it in the access log.
+
+    The caller has already checked the user may see it (use it inside a `case_access` view).
+    Always an attachment, with nosniff set globally, so a browser never renders an upload as
+    a page of ours."""
+    record_access(
+        request,
+        DOWNLOAD,
+        object_type=object_type,
+        object_id=object_id or filename,
+        case=case,
+        detail=filename,
+    )
+    guessed = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
+    file.open("rb")
+    return FileResponse(file, as_attachment=True, filename=filename, content_type=guessed)
