@@ -55,6 +55,8 @@ def record_access(
 ) -> AccessLog:
     """Append one row to the access log: who (the signed-in user), when, what
     (`action` on `object_type` `object_id`, and the case it concerns), and from where."""
+    if action in (DOWNLOAD, EXPORT):
+        request._download_logged = True
     return AccessLog.objects.create(
         at=timezone.now(),
         user=request.user if request.user.is_authenticated else None,
@@ -169,3 +171,40 @@ def serve_private_file(
     guessed = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
     file.open("rb")
     return FileResponse(file, as_attachment=True, filename=filename, content_type=guessed)
+
+
+class DownloadAuditMiddleware:
+    """Records every file a signed-in user downloads — letters, referral packs, attachments,
+    report CSV and Excel exports, KO41 returns, subject access exports — in the access log,
+    whichever view produced it: any successful response sent as an attachment counts. A view
+    that already logged its download (serve_private_file, record_access) is not logged twice.
+    Report downloads are aggregate exports; the rest are downloads of one case's files."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        disposition = response.get("Content-Disposition", "")
+        user = getattr(request, "user", None)
+        if (
+            response.status_code == 200
+            and disposition.startswith("attachment")
+            and user is not None
+            and user.is_authenticated
+            and not getattr(request, "_download_logged", False)
+        ):
+            match = request.resolver_match
+            reference = match.kwargs.get("reference") if match else None
+            case = Case.objects.filter(reference=reference).first() if reference else None
+            view_name = match.view_name if match else "download"
+            filename = disposition.partition("filename=")[2].strip('"') or request.path
+            record_access(
+                request,
+                EXPORT if view_name.startswith("reports:") else DOWNLOAD,
+                object_type=view_name,
+                object_id=reference or filename,
+                case=case,
+                detail=filename,
+            )
+        return response

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Records the signed-in user on every django-simple-history row written in a request.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Every download and export by a signed-in user goes in the access log.
+    "casework.access.DownloadAuditMiddleware",
     # Last, as django-axes asks: turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -9,17 +9,21 @@ Outcomes: 200 (the page), "login" (redirect to sign-in), "redirect" (elsewhere),
 """
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from casework import services
-from casework.models import Case, PartyRole
+from casework import referrals, services
+from casework.letters import generate_letter
+from casework.models import Case, LetterKind, PartyRole
 from casework.workflow import CaseKind, Status
+from contacts.models import Contact, ContactAttachment
+from reports.models import AnnualReport
 from tests.factories import (
     CaseFactory,
     OrganisationFactory,
@@ -46,6 +50,8 @@ def _row(anonymous, officer, investigator, manager, commissioner, administrator)
 CASEWORK = _row("login", 200, 200, 200, 403, 403)
 MANAGERS = _row("login", 403, 403, 200, 403, 403)
 SIGNED_IN = _row("login", 200, 200, 200, 200, 200)
+REPORTS = _row("login", 403, 403, 200, 200, 403)
+UNIT_WIDE = _row("login", 200, 403, 200, 403, 403)
 
 EXPECTED = {
     "login": _row(200, "redirect", "redirect", "redirect", "redirect", "redirect"),
@@ -74,6 +80,48 @@ EXPECTED = {
     "subject_access_pdf": MANAGERS,
     "subject_access_json": MANAGERS,
     "reports:overview": _row("login", 403, 403, 200, 200, 403),
+    # Reports: aggregates for managers and commissioners; workload is the managers' own.
+    "reports:trends": REPORTS,
+    "reports:compliance": REPORTS,
+    "reports:providers": REPORTS,
+    "reports:ko41": REPORTS,
+    "reports:workload": MANAGERS,
+    "reports:annual_reports": REPORTS,
+    # An annual report not yet published is the managers' draft; commissioners see it once
+    # published. Generating and publishing are POSTs; the world's report has no PDF yet.
+    "reports:annual_report": MANAGERS,
+    "reports:annual_report_status": MANAGERS,
+    "reports:annual_report_generate": _row(405, 405, 405, 405, 405, 405),
+    "reports:annual_report_publish": _row(405, 405, 405, 405, 405, 405),
+    "reports:annual_report_pdf": _row("login", 403, 403, 404, 404, 403),
+    # The public form needs no sign-in; its confirmation only follows a submission.
+    "public_feedback": _row(200, 200, 200, 200, 200, 200),
+    "public_feedback_done": _row(*["redirect"] * 6),
+    # Referrals and the organisations directory: casework, scoped by case.
+    "referral_register": UNIT_WIDE,
+    "referral_new": CASEWORK,
+    "referral_detail": CASEWORK,
+    "referral_consent": CASEWORK,
+    "referral_send": CASEWORK,
+    "referral_acknowledge": CASEWORK,
+    "referral_response": CASEWORK,
+    "referral_close": CASEWORK,
+    "referral_file": CASEWORK,
+    "commissioner_decision": CASEWORK,
+    "involved_bodies": CASEWORK,
+    # No co-ordinated response has been produced for the world's case.
+    "coordinated_response_file": _row("login", 404, 404, 404, 403, 403),
+    "organisation_list": CASEWORK,
+    "organisation_detail": CASEWORK,
+    "organisation_contact_edit": CASEWORK,
+    "letter_new": CASEWORK,
+    "letter_download": CASEWORK,
+    "letter_mark_sent": CASEWORK,
+    # Triage holds contacts no case scopes yet: unit-wide roles only. An investigator cannot
+    # fetch a waiting contact's file.
+    "triage_queue": UNIT_WIDE,
+    "triage_contact": UNIT_WIDE,
+    "contact_attachment": _row("login", 200, 404, 200, 403, 403),
 }
 
 # The admin is for administrators only; everyone else is sent to its sign-in page. Its many
@@ -86,6 +134,8 @@ ADMIN_MODELS = {
     "casework.servicearea",
     "casework.staffgroup",
     "contacts.organisation",
+    # Administrators edit the wording of letters without a deploy.
+    "casework.lettertemplate",
     # Administrators unlock accounts locked by failed sign-ins, and see sign-in attempts.
     "axes.accessattempt",
     "axes.accesslog",
@@ -134,7 +184,34 @@ def world(db, officer, investigator, manager, commissioner, administrator, team)
     old = CaseFactory(kind=CaseKind.ENQUIRY, by=officer)
     services.change_status(old, Status.RESOLVED, by=officer, at=now, reason="Answered")
     Case.objects.filter(pk=old.pk).update(closed_on=now.date() - timedelta(days=365 * 11))
-    OrganisationFactory()
+    organisation = OrganisationFactory(complaints_contact_email="complaints@gp.example.nhs.uk")
+    letter = generate_letter(
+        case, LetterKind.ACKNOWLEDGEMENT, recipient=patient, by=officer, at=now
+    )
+    referral = referrals.start_referral(
+        case, organisation=organisation, part="all", by=officer, at=now
+    )
+    referrals.record_consent(
+        referral,
+        given_by=patient,
+        method="phone",
+        given_on=now.date(),
+        scope="All of it",
+        by=officer,
+        at=now,
+    )
+    referral = referrals.send_referral(referral, by=officer, at=now)
+    report = AnnualReport.objects.create(year_start=date(2025, 4, 1))
+    waiting = Contact.objects.create(
+        channel="email", contacted_at=now, summary="Please call me back"
+    )
+    attachment = ContactAttachment.objects.create(
+        contact=waiting,
+        file=ContentFile(b"%PDF-1.4 test", name="letter.pdf"),
+        original_name="letter.pdf",
+        content_type="application/pdf",
+        size=13,
+    )
     return {
         "users": {
             "officer": officer,
@@ -156,6 +233,15 @@ def world(db, officer, investigator, manager, commissioner, administrator, team)
             "id": officer.pk,
         },
         "retention_reference": old.reference,
+        # Each family of URL names its own kind of object in `pk`.
+        "pk_for": {
+            "letter_": letter.pk,
+            "referral_": referral.pk,
+            "organisation_": organisation.pk,
+            "reports:annual_report": report.pk,
+            "triage_contact": waiting.pk,
+            "contact_attachment": attachment.pk,
+        },
     }
 
 
@@ -163,6 +249,10 @@ def _values_for(name: str, world) -> dict:
     values = dict(world["values"])
     if name == "retention_destroy":
         values["reference"] = world["retention_reference"]
+    for prefix, pk in world["pk_for"].items():
+        if name.startswith(prefix):
+            values["pk"] = pk
+    values.setdefault("kind", "pack")
     match = re.fullmatch(r"admin:(\w+?)_(\w+?)_(?:change|delete|history|simple_history)", name)
     model_key = None
     for key in ADMIN_MODELS:

@@ -113,8 +113,21 @@ def year_of_complaints(by, orgs):
         subjects=["COMMUNICATIONS"],
         service_area="MATERNITY",
     )
-    services.add_party(k5, PersonFactory(date_of_birth=D(2008, 6, 5)), PartyRole.PATIENT, by=by)
-    services.add_party(k5, PersonFactory(), PartyRole.REPRESENTATIVE, by=by, relationship="parent")
+    services.add_party(
+        k5,
+        PersonFactory(date_of_birth=D(2008, 6, 5)),
+        PartyRole.PATIENT,
+        by=by,
+        reason="Recorded for the test",
+    )
+    services.add_party(
+        k5,
+        PersonFactory(),
+        PartyRole.REPRESENTATIVE,
+        by=by,
+        relationship="parent",
+        reason="Recorded for the test",
+    )
     # K6: new, nobody recorded (age unknown), nothing coded, open.
     make_case(by, D(2026, 2, 1), organisation=trust)
     # K10: new in March, patient aged 86, decided after the year ended: carried forward.
