@@ -25,7 +25,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from casework import deadlines
-from casework.models import Case, ServiceArea, Subject, Team
+from casework.models import Case, Referral, ReferralStatus, ServiceArea, Subject, Team
 from casework.workflow import FINISHED, CaseKind, Outcome
 from contacts.models import Contact, Organisation
 
@@ -388,13 +388,51 @@ def complaints_by_provider(cases: QuerySet, f: ReportFilters) -> list[dict]:
     return list(rows)
 
 
-def referral_response_times(cases: QuerySet, f: ReportFilters) -> None:
-    """PLACEHOLDER for the referrals issue (issue 4, built in parallel): referrals sent to
-    each provider and how long the providers took to answer. Returns None until the
-    Referral model exists; the Providers page then says the figures are not available yet.
-    When it lands: aggregate Referral by provider with Count and the median working days
-    from sent to answered, in the same pattern as `compliance` above."""
-    return None
+def referral_response_times(cases: QuerySet, f: ReportFilters) -> list[dict]:
+    """Referrals sent to each provider for cases received in the period: how many were sent,
+    acknowledged within 3 working days, answered, answered by the date they were due, still
+    outstanding, and the median working days from sending to the provider's response.
+
+    Counted in the database per provider; the median needs working days (bank holidays), so
+    the database first collapses the answered referrals to distinct (provider, sent, answered)
+    date pairs with a count, and only those are looped over here."""
+
+    referrals = Referral.objects.filter(
+        case__in=received_in_period(cases, f).values("pk"), sent_on__isnull=False
+    )
+    keys = (
+        "organisation",
+        "organisation__name",
+        "organisation__ods_code",
+        "organisation__org_type",
+    )
+    rows = {
+        r["organisation"]: dict(r, median_working_days=None)
+        for r in referrals.values(*keys)
+        .annotate(
+            sent=Count("id"),
+            acknowledged_in_time=Count(
+                "id", filter=Q(acknowledged_on__lte=F("acknowledgement_due"))
+            ),
+            answered=Count("id", filter=Q(response_received_on__isnull=False)),
+            answered_in_time=Count("id", filter=Q(response_received_on__lte=F("response_due"))),
+            outstanding=Count(
+                "id", filter=Q(status__in=[ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED])
+            ),
+        )
+        .order_by("organisation__name")
+    }
+    durations: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for org, sent, answered, n in (
+        referrals.filter(response_received_on__isnull=False)
+        .values_list("organisation", "sent_on", "response_received_on")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        durations[org].append((deadlines.working_days_between(sent, answered), n))
+    for org, pairs in durations.items():
+        rows[org]["median_working_days"] = weighted_median(pairs)
+    return list(rows.values())
 
 
 # Workload (complaints managers only) --------------------------------------------------------

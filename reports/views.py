@@ -294,8 +294,40 @@ def providers(request):
                 empty_message="No complaints about any provider in this period.",
             )
         ]
+        tables.append(
+            Table(
+                "referrals-by-provider",
+                "Referrals to providers and how quickly they answered",
+                [
+                    "Provider",
+                    "ODS code",
+                    "Type",
+                    "Referrals sent",
+                    "Acknowledged within 3 working days",
+                    "Answered",
+                    "Answered by the date due",
+                    "Still outstanding",
+                    "Median working days to answer",
+                ],
+                [
+                    [
+                        r["organisation__name"],
+                        r["organisation__ods_code"],
+                        types.get(r["organisation__org_type"], r["organisation__org_type"]),
+                        figures.count(r["sent"]),
+                        figures.rate(r["acknowledged_in_time"], r["sent"]),
+                        figures.count(r["answered"]),
+                        figures.rate(r["answered_in_time"], r["answered"]),
+                        figures.count(r["outstanding"]),
+                        figures.median(r["median_working_days"], r["answered"]),
+                    ]
+                    for r in queries.referral_response_times(cases, f)
+                ],
+                label_columns=3,
+                empty_message="No referrals were sent for cases received in this period.",
+            )
+        )
         context["tables"] = tables
-        context["referrals"] = queries.referral_response_times(cases, f)
     return _respond(request, "reports/providers.html", context, tables, "providers")
 
 

@@ -172,11 +172,11 @@ def test_compliance_rates_from_fewer_than_five_are_hidden_from_commissioners(
     assert "&lt;5 cases" in html
 
 
-def test_providers_page_marks_the_place_for_referrals(client, commissioner, cases):
+def test_providers_page_says_when_no_referrals_were_sent(client, commissioner, cases):
     client.force_login(commissioner)
     html = client.get(reverse("reports:providers"), PERIOD).content.decode()
     assert "Riverside Surgery" in html
-    assert "Referrals and providers' response times will appear here" in html
+    assert "No referrals were sent for cases received in this period." in html
 
 
 def test_ko41_download_from_the_site(client, manager, cases):
