@@ -13,7 +13,7 @@
 - `serve_private_file(request, file, filename, ...)` — the only way an uploaded file leaves
   the system: records the download and returns an attachment FileResponse.
 
-See docs/architecture.md ("Who sees what") and docs/decisions/0003-access-control-and-audit.md.
+See docs/architecture.md ("Who sees what") and docs/decisions/0006-access-control-and-audit.md.
 """
 
 import mimetypes

@@ -821,7 +821,7 @@ class AccessLog(models.Model):
     what, and from where. Append-only; written only through `casework.access.record_access`.
 
     Not tracked by django-simple-history: a row never changes, so its history would be a copy
-    of it (see docs/decisions/0003-access-control-and-audit.md)."""
+    of it (see docs/decisions/0006-access-control-and-audit.md)."""
 
     at = models.DateTimeField(db_index=True)
     user = models.ForeignKey(

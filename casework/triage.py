@@ -93,7 +93,7 @@ def set_priority(contact: Contact, priority: str, *, by, at: datetime, reason: s
 
 def duty_manager_addresses() -> list[str]:
     """DUTY_MANAGER_EMAIL when set (a shared duty inbox), else every active complaints
-    manager with an e-mail address (docs/decisions/0004-triage-duty-manager-alerts.md)."""
+    manager with an e-mail address (docs/decisions/0005-triage-and-intake.md)."""
     if settings.DUTY_MANAGER_EMAIL:
         return [settings.DUTY_MANAGER_EMAIL]
     return list(

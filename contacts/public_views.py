@@ -1,7 +1,7 @@
 """The public feedback form at /feedback/: no sign-in, works without JavaScript.
 
 A submission becomes a contact waiting in triage with a contact reference (see
-docs/decisions/0003-public-form-reference.md). The confirmation page shows only the
+docs/decisions/0004-public-form-reference.md). The confirmation page shows only the
 submission this browser session made; nobody can look one up by reference.
 """
 
