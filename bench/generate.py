@@ -232,9 +232,7 @@ class Generator:
 
     def run(self) -> dict:
         # Continue each reference series from where the database has got to.
-        self.counters = {
-            (c.prefix, c.year): c.last_number for c in ReferenceCounter.objects.all()
-        }
+        self.counters = {(c.prefix, c.year): c.last_number for c in ReferenceCounter.objects.all()}
         timings = {}
         for name, step in (
             ("organisations", self._organisations),

@@ -300,6 +300,40 @@ def run(
         )
 
     bench.measure("acknowledge a complaint (POST)", acknowledge)
+    period = {"start": year_start.strftime("%d/%m/%Y"), "end": today.strftime("%d/%m/%Y")}
+    bench.measure(
+        "trends page (a year)",
+        lambda c: c.get(reverse("reports:trends"), period),
+        (
+            "SELECT date_trunc('month', received_on), kind, count(*) FROM casework_case "
+            "WHERE received_on BETWEEN %s AND %s GROUP BY 1, 2"
+        )
+        if vendor == "postgresql"
+        else None,
+        (year_start, today),
+    )
+    bench.measure(
+        "compliance page (a year)",
+        lambda c: c.get(reverse("reports:compliance"), period),
+        "SELECT count(*) FILTER (WHERE acknowledged_on <= acknowledgement_due), "
+        "count(*) FILTER (WHERE response_sent_on <= response_due) FROM casework_case "
+        "WHERE kind = 'complaint' AND received_on BETWEEN %s AND %s",
+        (year_start, today),
+    )
+    fy = today.year if today.month >= 4 else today.year - 1
+    trust = (
+        Case.objects.filter(organisation__org_type="trust")
+        .values_list("organisation__ods_code", flat=True)
+        .first()
+    )
+    if trust:
+        bench.measure(
+            "KO41a download (a year, one trust)",
+            lambda c: c.get(
+                reverse("reports:ko41"),
+                {"return_type": "a", "year": f"{fy}-{str(fy + 1)[2:]}", "organisation": trust},
+            ),
+        )
     throughput = _throughput(throughput_seconds, manager) if throughput_seconds else None
     results = {
         "machine": {

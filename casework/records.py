@@ -1,6 +1,7 @@
 """Records management: who may see a sensitive case, retention and destruction, and the
 subject access export. Writes follow the services' pattern (one function per action, taking
-`by` and `at`, one transaction, a history reason); see docs/decisions/0007-retention-and-destruction.md.
+`by` and `at`, one transaction, a history reason); see
+docs/decisions/0007-retention-and-destruction.md.
 """
 
 from datetime import datetime
