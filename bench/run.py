@@ -34,6 +34,8 @@ def _setup_django(database_url: str | None):
     os.environ.setdefault("DEBUG", "0")
     os.environ.setdefault("STATIC_MANIFEST", "0")
     os.environ.setdefault("SECURE_COOKIES", "0")
+    # Plain HTTP on loopback: no redirect to https (production puts TLS in front).
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     # One key for this process and the gunicorn it starts, so its session cookie is valid.
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
@@ -439,7 +441,9 @@ def _print(results: dict, out):
         f"\n{results['cases']:,} cases on {results['machine']['database']}, "
         f"{results['iterations']} runs each\n"
     )
-    out.write(f"{'operation':<40}{'median':>9}{'p95':>9}{'max':>9}{'queries':>9}{'floor':>9}\n")
+    out.write(
+        f"{'operation':<40}{'median':>9}{'p95':>9}{'max':>9}{'queries':>9}{'floor':>9}  status\n"
+    )
     for r in results["operations"]:
         floor = f"{r['floor_ms']:.1f}" if r["floor_ms"] is not None else "-"
         out.write(
