@@ -24,6 +24,7 @@ from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone
 
+from contacts.history import save_with_reason
 from contacts.models import Person
 
 from . import deadlines
@@ -315,9 +316,7 @@ def generate_letter(
     )
     letter.pdf.save(letter.download_name, ContentFile(pdf), save=False)
     try:
-        letter._change_reason = _reason(f"{template.name} generated for {recipient.full_name}")
-        letter._history_user = by
-        letter.save()
+        save_with_reason(letter, by, f"{template.name} generated for {recipient.full_name}")
     except Exception:
         # The file reached storage before the row failed: do not leave it orphaned.
         letter.pdf.delete(save=False)
@@ -350,19 +349,12 @@ def mark_letter_sent(
     letter.sent_on = sent_on
     letter.sent_by = by
     letter.sent_method = method
-    letter._change_reason = _reason(
-        f"Sent by {ContactMethod(method).label.lower()} on {sent_on:%d %b %Y}"
+    save_with_reason(
+        letter, by, f"Sent by {ContactMethod(method).label.lower()} on {sent_on:%d %b %Y}"
     )
-    letter._history_user = by
-    letter.save()
     if letter.kind == LetterKind.HOLDING:
         # SI 2009/309 reg 14(4): the explanation has gone; the case records it too.
         from . import services
 
         services.record_holding_letter(letter.case, sent_on=sent_on, by=by, at=at)
     return letter
-
-
-def _reason(text: str) -> str:
-    # django-simple-history keeps at most 100 characters of a change reason.
-    return text if len(text) <= 100 else text[:99] + "…"

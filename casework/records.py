@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from config.roles import ADMINISTRATOR, MANAGER, has_role
+from contacts.history import save_with_reason
 from contacts.models import Contact, Person
 
 from .exceptions import CaseworkError
@@ -114,15 +115,11 @@ def destroy_case(case: Case, *, by, at: datetime, reason: str) -> DestructionDec
     message = f"Personal data destroyed after retention review: {reason}"
     for party in CaseParty.objects.filter(case=case):
         party.consent_notes = ""
-        party._change_reason = message
-        party._history_user = by
-        party.save()
+        save_with_reason(party, by, message)
     CaseParty.history.filter(case_id=case.pk).update(consent_notes="")
     for contact in Contact.objects.filter(case=case):
         contact.summary = REDACTED
-        contact._change_reason = message
-        contact._history_user = by
-        contact.save()
+        save_with_reason(contact, by, message)
     Contact.history.filter(case_id=case.pk).update(summary=REDACTED)
     # Status-change rows are facts (who moved it when); only their typed reasons go.
     StatusChange.objects.filter(case=case).exclude(reason="").update(reason=REDACTED)
@@ -130,9 +127,7 @@ def destroy_case(case: Case, *, by, at: datetime, reason: str) -> DestructionDec
     for person in Person.objects.filter(pk__in=redact):
         for name, value in PERSON_REDACTION.items():
             setattr(person, name, value)
-        person._change_reason = message
-        person._history_user = by
-        person.save()
+        save_with_reason(person, by, message)
     Person.history.filter(id__in=redact).update(**PERSON_REDACTION)
 
     free_text = {name: "" for name in CASE_FREE_TEXT}
@@ -143,9 +138,7 @@ def destroy_case(case: Case, *, by, at: datetime, reason: str) -> DestructionDec
     for name, value in free_text.items():
         setattr(case, name, value)
     case.destroyed_on = at.date()
-    case._change_reason = message
-    case._history_user = by
-    case.save()
+    save_with_reason(case, by, message)
     return DestructionDecision.objects.create(
         case=case,
         case_reference=case.reference,

@@ -37,6 +37,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.history import save_with_reason
 from contacts.models import Organisation, Person
 from contacts.validators import normalise_ods_code
 
@@ -55,7 +56,6 @@ from .models import (
     ReferralStatus,
 )
 from .pdf import render_pdf
-from .services import _save_with_reason
 from .workflow import ContactMethod, Outcome
 
 logger = logging.getLogger(__name__)
@@ -119,7 +119,7 @@ def update_complaints_contact(
     org.complaints_contact_name = name.strip()
     org.complaints_contact_email = email.strip()
     org.complaints_contact_address = address.strip()
-    _save_with_reason(org, by, reason)
+    save_with_reason(org, by, reason)
     return org
 
 
@@ -164,7 +164,7 @@ def start_referral(
     referral = Referral(case=case, organisation=org, part=part, created_by=by, created_at=at)
     try:
         with transaction.atomic():
-            _save_with_reason(referral, by, f"Referral to {org} planned: {part}")
+            save_with_reason(referral, by, f"Referral to {org} planned: {part}")
     except IntegrityError:
         # Another officer made the same referral a moment ago.
         raise CaseworkError(
@@ -214,7 +214,7 @@ def record_consent(
     referral.consent_scope = scope.strip()
     referral.consent_recorded_by = by
     referral.status = ReferralStatus.READY
-    _save_with_reason(
+    save_with_reason(
         referral,
         by,
         f"Consent to share with {referral.organisation} given by {given_by.full_name}",
@@ -299,7 +299,7 @@ def send_referral(
         referral.complainant_letter.save(
             f"referral-notice-{stem}.pdf", ContentFile(letter), save=False
         )
-    _save_with_reason(referral, by, f"Referral pack sent to {org} ({referral.sent_to})")
+    save_with_reason(referral, by, f"Referral pack sent to {org} ({referral.sent_to})")
 
     message = EmailMessage(
         subject=f"Complaint referral {referral.case.reference}: please respond by "
@@ -345,7 +345,7 @@ def record_provider_acknowledgement(
     _check_reply_date(referral, acknowledged_on, at, "acknowledgement")
     referral.acknowledged_on = acknowledged_on
     referral.status = ReferralStatus.ACKNOWLEDGED
-    _save_with_reason(referral, by, f"{referral.organisation} acknowledged the referral")
+    save_with_reason(referral, by, f"{referral.organisation} acknowledged the referral")
     return referral
 
 
@@ -407,7 +407,7 @@ def record_provider_response(
             f"response-{referral.case.reference}-{referral.pk}{suffix}", document, save=False
         )
     referral.status = ReferralStatus.RESPONSE_RECEIVED
-    _save_with_reason(referral, by, f"Response received from {referral.organisation}")
+    save_with_reason(referral, by, f"Response received from {referral.organisation}")
     return referral
 
 
@@ -428,7 +428,7 @@ def close_referral(referral: Referral, *, outcome: str, reason: str, by, at: dat
     referral.closed_on = timezone.localdate(at)
     referral.closed_by = by
     referral.status = ReferralStatus.CLOSED
-    _save_with_reason(referral, by, reason.strip() or "Referral closed after the response")
+    save_with_reason(referral, by, reason.strip() or "Referral closed after the response")
     return referral
 
 
@@ -567,7 +567,7 @@ def record_commissioner_decision(
     decision_row.reasons = reasons.strip()
     decision_row.decided_by = by
     decision_row.decided_on = timezone.localdate(at)
-    _save_with_reason(
+    save_with_reason(
         decision_row, by, f"Commissioner's decision (reg 7): {decision_row.get_decision_display()}"
     )
     return decision_row
@@ -589,10 +589,10 @@ def set_involved_body(
             organisation=organisation
         ):
             other.is_lead = False
-            _save_with_reason(other, by, f"{organisation} now leads the response")
+            save_with_reason(other, by, f"{organisation} now leads the response")
     body.part = part.strip()
     body.is_lead = is_lead
-    _save_with_reason(
+    save_with_reason(
         body, by, f"{organisation} involved{' as lead' if is_lead else ''}: {body.part}"
     )
     return body
@@ -636,5 +636,5 @@ def produce_coordinated_response(case: Case, *, by, at: datetime) -> CaseOrganis
         f"coordinated-response-{case.reference}.pdf", ContentFile(pdf), save=False
     )
     lead.coordinated_response_on = timezone.localdate(at)
-    _save_with_reason(lead, by, "Co-ordinated response produced (reg 9)")
+    save_with_reason(lead, by, "Co-ordinated response produced (reg 9)")
     return lead

@@ -13,6 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from config.roles import MANAGER, has_role
+from contacts.history import save_with_reason
 from contacts.models import Channel, Contact, Organisation, Person
 
 from . import deadlines
@@ -111,23 +112,11 @@ def _refresh_due(case: Case) -> None:
     case.due_on, case.due_action = next_deadline(case)
 
 
-def history_reason(text: str) -> str:
-    """The reason as stored on the history row (change reasons are text, so nothing is cut;
-    SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD in settings)."""
-    return text
-
-
-def _save_with_reason(obj, by, reason: str, **kwargs) -> None:
-    obj._change_reason = history_reason(reason)
-    obj._history_user = by
-    obj.save(**kwargs)
-
-
 def _record_status(case: Case, old: str, new: str, by, at: datetime, reason: str) -> None:
     change = StatusChange(
         case=case, old_status=old, new_status=new, changed_by=by, changed_at=at, reason=reason
     )
-    _save_with_reason(change, by, reason)
+    save_with_reason(change, by, reason)
 
 
 @transaction.atomic
@@ -162,7 +151,7 @@ def open_case(
     if kind == CaseKind.COMPLAINT:
         case.acknowledgement_due = deadlines.acknowledgement_due(received_on)
     _refresh_due(case)
-    _save_with_reason(case, by, reason)
+    save_with_reason(case, by, reason)
     _record_status(case, "", case.status, by, at, reason)
     return case
 
@@ -179,14 +168,12 @@ def add_party(
     if created:
         # get_or_create saved once without a reason; give that history row its reason.
         record = party.history.latest()
-        record.history_change_reason = history_reason(
-            reason or f"{person} added as {party.get_role_display()}"
-        )
+        record.history_change_reason = reason or f"{person} added as {party.get_role_display()}"
         record.history_user = by
         record.save()
     elif relationship and party.relationship != relationship:
         party.relationship = relationship
-        _save_with_reason(party, by, reason or "Relationship to the patient changed")
+        save_with_reason(party, by, reason or "Relationship to the patient changed")
     return party
 
 
@@ -246,7 +233,7 @@ def log_contact(
         from_organisation=from_organisation,
         logged_by=by,
     )
-    _save_with_reason(contact, by, f"Contact logged on {case.reference}")
+    save_with_reason(contact, by, f"Contact logged on {case.reference}")
     if person is not None:
         if relationship == Relationship.SELF:
             add_party(case, person, PartyRole.PATIENT, by=by, relationship=Relationship.SELF)
@@ -265,7 +252,7 @@ def log_contact(
 def create_person(*, by, reason: str = "Person added", **fields) -> Person:
     person = Person(**fields)
     person.full_clean()
-    _save_with_reason(person, by, reason)
+    save_with_reason(person, by, reason)
     return person
 
 
@@ -298,7 +285,7 @@ def change_status(
         case.closed_on = None
         case.outcome = ""
     _refresh_due(case)
-    _save_with_reason(case, by, reason)
+    save_with_reason(case, by, reason)
     _record_status(case, old, new_status, by, at, reason)
     return case
 
@@ -356,7 +343,7 @@ def update_case_details(
             )
     for field, value in changes.items():
         setattr(case, field, value)
-    case._change_reason = history_reason(reason)
+    case._change_reason = reason
     case._history_user = by
     if subjects is not None:
         case.subjects.set(subjects)
@@ -380,7 +367,7 @@ def escalate_to_complaint(case: Case, *, by, at: datetime, reason: str) -> Case:
     concern.status = Status.ESCALATED
     concern.closed_on = timezone.localdate(at)
     _refresh_due(concern)
-    _save_with_reason(concern, by, reason)
+    save_with_reason(concern, by, reason)
     _record_status(concern, old, Status.ESCALATED, by, at, reason)
     complaint = open_case(
         kind=CaseKind.COMPLAINT,
@@ -438,7 +425,7 @@ def _move(case: Case, new: str, *, by, at: datetime, reason: str) -> None:
     check_transition(case.kind, old, new)
     case.status = new
     _refresh_due(case)
-    _save_with_reason(case, by, reason)
+    save_with_reason(case, by, reason)
     _record_status(case, old, new, by, at, reason)
 
 
@@ -469,7 +456,7 @@ def record_time_limit(
         if case.out_of_time
         else "Event date recorded: within the time limit"
     )
-    _save_with_reason(case, by, reason)
+    save_with_reason(case, by, reason)
     return case
 
 
@@ -491,7 +478,7 @@ def decide_time_limit(case: Case, *, take_forward: bool, reasons: str, by, at: d
     case.time_limit_decided_on = timezone.localdate(at)
     if take_forward:
         _refresh_due(case)
-        _save_with_reason(case, by, f"Late complaint taken forward: {reasons}")
+        save_with_reason(case, by, f"Late complaint taken forward: {reasons}")
         return case
     case.outcome = Outcome.NOT_TAKEN_FORWARD
     case.closure_reason = f"Out of time (reg 12): {reasons}"
@@ -591,7 +578,7 @@ def set_response_period(
         raise CaseworkError("The response date cannot be in the past.")
     _set_response_due(case, due, agreed_with_complainant, by, at)
     _refresh_due(case)
-    _save_with_reason(case, by, reason)
+    save_with_reason(case, by, reason)
     return case
 
 
@@ -638,7 +625,7 @@ def record_consent(
         best_interests_confirmed if consent in BEST_INTERESTS_NEEDED else None
     )
     party.consent_notes = notes
-    _save_with_reason(party, by, f"Consent recorded: {Consent(consent).label}")
+    save_with_reason(party, by, f"Consent recorded: {Consent(consent).label}")
     return party
 
 
@@ -669,7 +656,7 @@ def record_findings(
     if case.status not in (Status.INVESTIGATING, Status.RESPONSE_DRAFTED, Status.REOPENED):
         raise CaseworkError("Findings are recorded while the complaint is being investigated.")
     case.findings, case.actions_agreed, case.learning = findings, actions_agreed, learning
-    _save_with_reason(case, by, "Findings, actions and learning recorded")
+    save_with_reason(case, by, "Findings, actions and learning recorded")
     return case
 
 
@@ -698,7 +685,7 @@ def draft_response(
     if missing:
         raise CaseworkError("The response must state " + ", ".join(missing) + ".")
     if case.status == Status.RESPONSE_DRAFTED:
-        _save_with_reason(case, by, "Draft response revised")
+        save_with_reason(case, by, "Draft response revised")
     else:
         _move(case, Status.RESPONSE_DRAFTED, by=by, at=at, reason="Response drafted")
     return case
@@ -724,7 +711,7 @@ def approve_response(case: Case, *, by, at: datetime) -> Case:
     if missing:
         raise CaseworkError("The response must state " + ", ".join(missing) + ".")
     case.response_approved_by, case.response_approved_on = by, timezone.localdate(at)
-    _save_with_reason(case, by, "Response approved")
+    save_with_reason(case, by, "Response approved")
     return case
 
 
@@ -845,7 +832,7 @@ def record_holding_letter(case: Case, *, sent_on: date, by, at: datetime) -> Cas
     case = _locked_complaint(case)
     _not_future(sent_on, at, "date the letter was sent")
     case.holding_letter_sent_on = sent_on
-    _save_with_reason(case, by, "Holding letter sent (reg 14(4))")
+    save_with_reason(case, by, "Holding letter sent (reg 14(4))")
     return case
 
 
@@ -873,5 +860,5 @@ def record_ombudsman(
     case.phso_referred_on = referred_on
     case.phso_decision, case.phso_decision_on = decision, decision_on
     case.phso_recommendations = recommendations
-    _save_with_reason(case, by, "Ombudsman referral recorded")
+    save_with_reason(case, by, "Ombudsman referral recorded")
     return case

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.roles import MANAGER
+from contacts.history import save_with_reason
 from contacts.models import ALERT_PRIORITIES, Contact, Person, Priority, TriageStatus
 
 from . import services
@@ -67,12 +68,6 @@ def _locked_waiting(contact: Contact) -> Contact:
     return contact
 
 
-def _save(obj, by, reason: str) -> None:
-    obj._change_reason = reason
-    obj._history_user = by
-    obj.save()
-
-
 @transaction.atomic
 def set_priority(contact: Contact, priority: str, *, by, at: datetime, reason: str = "") -> Contact:
     """Mark how urgent a waiting contact is. Raising it to urgent clinical or safeguarding
@@ -85,7 +80,9 @@ def set_priority(contact: Contact, priority: str, *, by, at: datetime, reason: s
         return contact
     contact.priority = priority
     label = Priority(priority).label
-    _save(contact, by, reason or f"Priority changed from {Priority(old).label} to {label}")
+    save_with_reason(
+        contact, by, reason or f"Priority changed from {Priority(old).label} to {label}"
+    )
     if priority in ALERT_PRIORITIES:
         transaction.on_commit(lambda: alert_duty_manager(contact, by=by))
     return contact
@@ -130,7 +127,7 @@ def _mark_attached(contact: Contact, case: Case, by, at: datetime, reason: str) 
     contact.triage_status = TriageStatus.ATTACHED
     contact.triaged_by = by
     contact.triaged_at = at
-    _save(contact, by, reason)
+    save_with_reason(contact, by, reason)
 
 
 @transaction.atomic
@@ -183,7 +180,7 @@ def open_case_from_contact(
     )
     if contact.event_date:
         case.event_date = contact.event_date
-        _save(case, by, "Date of the event as given by the person")
+        save_with_reason(case, by, "Date of the event as given by the person")
     _mark_attached(contact, case, by, at, f"Case {case.reference} opened at triage")
     _add_people(contact, case, by=by, at=at)
     return case
@@ -200,7 +197,7 @@ def _add_people(contact: Contact, case: Case, *, by, at) -> None:
             phone=contact.sender_phone,
         )
         contact.person = sender
-        _save(contact, by, "Sender added as a person at triage")
+        save_with_reason(contact, by, "Sender added as a person at triage")
     if sender is None:
         return
     is_complaint = case.kind == CaseKind.COMPLAINT
@@ -225,7 +222,7 @@ def _add_people(contact: Contact, case: Case, *, by, at) -> None:
         representative.consent = contact.representative_basis
         representative.consent_recorded_on = timezone.localdate(contact.contacted_at)
         representative.consent_notes = "Declared on the public form"
-        _save(representative, by, "Basis for acting declared on the public form (reg 5)")
+        save_with_reason(representative, by, "Basis for acting declared on the public form (reg 5)")
     if is_complaint:
         services.add_party(case, sender, PartyRole.COMPLAINANT, by=by, relationship=relationship)
     if contact.patient_name:
@@ -249,5 +246,5 @@ def resolve_on_the_spot(contact: Contact, *, by, at: datetime, note: str) -> Con
     contact.triage_note = note.strip()
     contact.triaged_by = by
     contact.triaged_at = at
-    _save(contact, by, f"Resolved on the spot at triage: {note.strip()[:200]}")
+    save_with_reason(contact, by, f"Resolved on the spot at triage: {note.strip()[:200]}")
     return contact

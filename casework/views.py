@@ -93,7 +93,7 @@ def log_contact(request):
         return render(
             request,
             "casework/contact_find_person.html",
-            {"query": query, "results": _people_with_history(request.user, people)},
+            {"query": query, "results": selectors.with_case_summaries(request.user, people)},
         )
 
     open_cases = list(selectors.person_cases(request.user, person).unfinished()) if person else []
@@ -151,10 +151,6 @@ def _save_contact(request, form, person, person_form, open_cases):
         service_area=data["service_area"],
         from_organisation=data["from_organisation"],
     )
-
-
-def _people_with_history(user, people):
-    return selectors.with_case_summaries(user, people)
 
 
 @role_required(*CASEWORK_ROLES)
@@ -336,7 +332,7 @@ def person_search(request):
     return render(
         request,
         "casework/person_search.html",
-        {"query": query, "results": _people_with_history(request.user, people)},
+        {"query": query, "results": selectors.with_case_summaries(request.user, people)},
     )
 
 

@@ -11,13 +11,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 
 from .filetypes import detect_content_type
+from .history import save_with_reason
 from .models import Channel, Contact, ContactAttachment, TriageStatus
-
-
-def _save_with_reason(obj, by, reason: str) -> None:
-    obj._change_reason = reason
-    obj._history_user = by
-    obj.save()
 
 
 def add_attachment(
@@ -32,7 +27,7 @@ def add_attachment(
         size=len(data),
     )
     attachment.file.save(name or "attachment", ContentFile(data), save=False)
-    _save_with_reason(attachment, by, reason or f"File {attachment.original_name} received")
+    save_with_reason(attachment, by, reason or f"File {attachment.original_name} received")
     return attachment
 
 
@@ -46,9 +41,9 @@ def record_public_submission(*, at, attachment=None, **details) -> Contact:
         triage_status=TriageStatus.WAITING,
         **details,
     )
-    _save_with_reason(contact, None, "Received through the public form")
+    save_with_reason(contact, None, "Received through the public form")
     contact.reference = f"WEB-{at.year}-{contact.pk:06d}"
-    _save_with_reason(contact, None, f"Reference {contact.reference} given")
+    save_with_reason(contact, None, f"Reference {contact.reference} given")
     if attachment is not None:
         add_attachment(
             contact,

@@ -37,7 +37,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from .filetypes import EML
-from .intake import _save_with_reason, add_attachment
+from .history import save_with_reason
+from .intake import add_attachment
 from .models import Channel, Contact, TriageStatus
 
 logger = logging.getLogger(__name__)
@@ -222,7 +223,7 @@ def _contact_from_message(message, key, match_case, now) -> Contact:
     else:
         contact.triage_status = TriageStatus.WAITING
         reason = "E-mail received into the triage queue"
-    _save_with_reason(contact, None, reason)
+    save_with_reason(contact, None, reason)
     for part in message.iter_attachments():
         data = part.get_content()
         if isinstance(data, str):
@@ -256,7 +257,7 @@ def _keep_unreadable(raw: bytes, key: str, reason: str, now: datetime) -> Contac
         )[:998]
     except Exception:  # noqa: BLE001 - the subject is a convenience only
         pass
-    _save_with_reason(contact, None, "E-mail that could not be read kept for triage")
+    save_with_reason(contact, None, "E-mail that could not be read kept for triage")
     add_attachment(
         contact, name="original-message.eml", data=raw, content_type=EML, reason="Original e-mail"
     )

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from casework.models import Case
 from casework.pdf import render_pdf
+from contacts.history import save_with_reason
 
 from . import charts, queries, spc
 from .models import AnnualReport, GenerationStatus
@@ -22,15 +23,9 @@ class AnnualReportError(Exception):
     """An action the report's state does not allow; the message says why."""
 
 
-def _save(report: AnnualReport, by, reason: str, **kwargs) -> None:
-    report._change_reason = reason
-    report._history_user = by
-    report.save(**kwargs)
-
-
 def create(year_start: dt.date, *, by) -> AnnualReport:
     report = AnnualReport(year_start=year_start)
-    _save(report, by, "Annual report started")
+    save_with_reason(report, by, "Annual report started")
     return report
 
 
@@ -46,7 +41,7 @@ def save_text(report: AnnualReport, *, by, matters: str, actions: str) -> Annual
     if report.status == GenerationStatus.READY:
         report.status = GenerationStatus.DRAFT
         report.progress_message = "The text has changed since the PDF was made: generate it again."
-    _save(report, by, "Text sections edited")
+    save_with_reason(report, by, "Text sections edited")
     return report
 
 
@@ -65,7 +60,7 @@ def request_generation(report: AnnualReport, *, by) -> AnnualReport:
         report.progress = 0
         report.progress_message = "Waiting for a worker to start."
         report.error = ""
-        _save(report, by, "PDF generation requested")
+        save_with_reason(report, by, "PDF generation requested")
         transaction.on_commit(lambda: generate_annual_report_task.delay(report.pk))
     return report
 
@@ -75,7 +70,7 @@ def _step(report: AnnualReport, progress: int, message: str, **changes) -> None:
     report.progress_message = message
     for name, value in changes.items():
         setattr(report, name, value)
-    _save(report, None, f"PDF generation: {message}")
+    save_with_reason(report, None, f"PDF generation: {message}")
 
 
 def generate(report_id: int) -> AnnualReport:
@@ -128,5 +123,5 @@ def publish(report: AnnualReport, *, by, on: dt.date) -> AnnualReport:
         raise AnnualReportError("This report has already been published.")
     report.published_on = on
     report.published_by = by
-    _save(report, by, "Published")
+    save_with_reason(report, by, "Published")
     return report
