@@ -20,7 +20,7 @@ import mimetypes
 from functools import wraps
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
@@ -109,18 +109,34 @@ def people_visible_to(user) -> QuerySet[Person]:
     """The people a user may find and open: for investigators, those on (or who made a contact
     on) a case they can see; for the unit-wide roles, everyone except people known *only*
     through restricted cases they are not named on; for anyone else, nobody."""
-    visible_cases = Case.objects.visible_to(user).values("pk")
-    on_visible = Q(pk__in=CaseParty.objects.filter(case__in=visible_cases).values("person_id")) | Q(
-        pk__in=Contact.objects.filter(case__in=visible_cases).values("person_id")
-    )
     if has_role(user, *UNIT_WIDE_ROLES):
-        hidden_cases = Case.objects.filter(restricted=True).exclude(pk__in=visible_cases)
-        on_hidden = Q(
-            pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id")
-        ) | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
-        return Person.objects.exclude(on_hidden & ~on_visible)
+        # Built from the few hidden cases outwards, never from every visible case: the people
+        # on a restricted case the user is not named on, less those also on a case they can
+        # see. Both subqueries are small, so the planner hashes them once.
+        named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
+        hidden_cases = Case.objects.filter(restricted=True).exclude(pk__in=named).values("pk")
+        seen_elsewhere = Exists(
+            CaseParty.objects.filter(person=OuterRef("pk")).exclude(case__in=hidden_cases)
+        ) | Exists(
+            Contact.objects.filter(person=OuterRef("pk"), case__isnull=False).exclude(
+                case__in=hidden_cases
+            )
+        )
+        only_hidden = (
+            Person.objects.filter(
+                Q(pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id"))
+                | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
+            )
+            .exclude(seen_elsewhere)
+            .values("pk")
+        )
+        return Person.objects.exclude(pk__in=only_hidden)
     if has_role(user, *CASEWORK_ROLES):
-        return Person.objects.filter(on_visible)
+        visible_cases = Case.objects.visible_to(user).values("pk")
+        return Person.objects.filter(
+            Q(pk__in=CaseParty.objects.filter(case__in=visible_cases).values("person_id"))
+            | Q(pk__in=Contact.objects.filter(case__in=visible_cases).values("person_id"))
+        )
     return Person.objects.none()
 
 

@@ -88,12 +88,14 @@ class CaseQuerySet(models.QuerySet):
         if has_role(user, *UNIT_WIDE_ROLES):
             unrestricted = Q(restricted=False)
         elif has_role(user, INVESTIGATOR):
-            # A subquery rather than a join, so a case is never listed twice.
-            teams = Case.objects.filter(Q(team__members=user) | Q(assignee=user)).values("pk")
-            unrestricted = Q(restricted=False, pk__in=teams)
+            # Subqueries on the small team-membership table rather than joins: a case is never
+            # listed twice, and the (team, status) and (assignee, status) indexes serve it.
+            teams = Team.members.through.objects.filter(user=user).values("team_id")
+            unrestricted = Q(restricted=False) & (Q(team__in=teams) | Q(assignee=user))
         else:
             return self.none()
         # A restricted case: the named staff see it (even outside their teams), nobody else.
+        # The planner evaluates this small subquery once and tests each row against it.
         named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
         return self.filter(unrestricted | Q(restricted=True, pk__in=named))
 

@@ -7,10 +7,10 @@ view in the access log), parse input with a form, call a service or selector, re
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 
@@ -37,6 +37,7 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import Case, PartyRole
+from .pagination import CappedPaginator
 from .workflow import CaseKind, Status, allowed_next
 
 PAGE_SIZE = 25
@@ -163,18 +164,24 @@ def case_list(request):
             selectors.cases_for(request.user) if not case_filter.is_bound else Case.objects.none()
         )
     )
-    page = Paginator(cases.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
+    page = CappedPaginator(cases.order_by("-received_on", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     page.object_list = _with_days_left(page.object_list, timezone.localdate())
     query = request.GET.copy()
     query.pop("page", None)
+    paginator = page.paginator
     return render(
         request,
         "casework/case_list.html",
         {
             "filter": case_filter,
             "page": page,
+            "total_label": (
+                f"More than {paginator.cap:,} cases"
+                if paginator.capped
+                else f"{paginator.count} case{pluralize(paginator.count)}"
+            ),
             "query_string": query.urlencode(),
             "today": timezone.localdate(),
         },

@@ -245,3 +245,15 @@ def test_investigator_cannot_open_a_person_outside_their_teams_cases(client, inv
     CaseFactory(person=stranger)
     client.force_login(investigator)
     assert client.get(reverse("person_detail", args=[stranger.pk])).status_code == 404
+
+
+def test_case_list_beyond_the_count_cap_says_more_than_and_still_pages(officer_client, monkeypatch):
+    monkeypatch.setattr("casework.pagination.COUNT_CAP", 30)
+    for _ in range(60):
+        CaseFactory(kind=CaseKind.ENQUIRY)
+    first = officer_client.get(reverse("case_list")).content.decode()
+    assert "More than 30 cases" in first and "Page 1 (more than 30 cases match" in first
+    third = officer_client.get(reverse("case_list"), {"page": 3}).content.decode()
+    assert "Page 3 (" in third and "Page 2" in third  # the previous link
+    assert "page=4" not in third  # 60 cases: the third page of 25 is the last
+    assert third.count('class="nhsuk-table__row"') >= 10
