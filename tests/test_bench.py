@@ -17,10 +17,14 @@ def test_quick_benchmark_measures_every_operation():
     names = [r["operation"] for r in results["operations"]]
     assert "case page (50 contacts, 150+ history)" in names
     assert "acknowledge a complaint (POST)" in names
+    assert "annual report PDF (the background task)" in names
     for row in results["operations"]:
         assert row["median_ms"] > 0 and row["queries"] > 0
         assert set(row["status"]) <= {200, 302}, row
     assert "case list (default)" in out.getvalue()
+    budgets = {r["operation"]: r["budget_ms"] for r in results["operations"]}
+    assert budgets["case list (deep page)"] == 150
+    assert budgets["annual report PDF (the background task)"] == 20000
 
 
 def test_percentile_interpolates_between_ranks():
