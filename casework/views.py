@@ -216,7 +216,7 @@ def case_detail(request, case):
             "days_left": days_left,
             "people": selectors.people_on_case(case),
             "timeline": selectors.timeline(case),
-            "history": selectors.case_history(case),
+            **_history_shown(selectors.case_history(case), request.GET.get("history") == "all"),
             "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
             "actions": available_actions(case, request.user, today),
             "needs_holding_letter": services.needs_holding_letter(case, today),
@@ -229,6 +229,20 @@ def case_detail(request, case):
             else set(),
         },
     )
+
+
+# The History tab shows the latest changes; a link shows them all (a long-running case can
+# have hundreds, and the page must stay quick for the usual visit).
+HISTORY_SHOWN = 50
+
+
+def _history_shown(history: list, show_all: bool) -> dict:
+    shown = history if show_all else history[:HISTORY_SHOWN]
+    return {
+        "history": shown,
+        "history_total": len(history),
+        "history_hidden": len(history) - len(shown),
+    }
 
 
 @case_access(*CASEWORK_ROLES)

@@ -257,3 +257,23 @@ def test_case_list_beyond_the_count_cap_says_more_than_and_still_pages(officer_c
     assert "Page 3 (" in third and "Page 2" in third  # the previous link
     assert "page=4" not in third  # 60 cases: the third page of 25 is the last
     assert third.count('class="nhsuk-table__row"') >= 10
+
+
+def test_case_page_history_shows_the_latest_fifty_changes_with_a_link_to_all(
+    officer_client, officer
+):
+    from casework import services
+    from casework.views import HISTORY_SHOWN
+
+    case = CaseFactory(kind=CaseKind.ENQUIRY, by=officer)
+    for n in range(HISTORY_SHOWN + 5):
+        services.update_case_details(case, by=officer, reason=f"Edit number {n}",
+                                     description=f"Version {n}")  # fmt: skip
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert f"Reason: Edit number {HISTORY_SHOWN + 4}" in page  # the newest is shown
+    assert "Reason: Edit number 0<" not in page  # the oldest edits are behind the link
+    assert "Show all" in page and "?history=all#history" in page
+    everything = officer_client.get(
+        reverse("case_detail", args=[case.reference]), {"history": "all"}
+    ).content.decode()
+    assert "Reason: Edit number 0<" in everything and "Show all" not in everything
