@@ -365,7 +365,11 @@ def run(
             ),
         )
     _measure_annual_report(bench, fy - 1, manager, quick)
-    throughput = _throughput(throughput_seconds, manager) if throughput_seconds else None
+    throughput = (
+        _throughput(throughput_seconds, manager, person.pk, busy.reference)
+        if throughput_seconds
+        else None
+    )
     results = {
         "machine": {
             "cpus": os.cpu_count(),
@@ -410,10 +414,17 @@ def _measure_annual_report(bench, year: int, manager, quick: bool):
     )
 
 
-def _throughput(seconds: int, manager) -> dict:
-    """gunicorn on loopback, several client threads with a mixed read load, bounded in time."""
+def _throughput(seconds: int, manager, person_id: int, busy_reference: str) -> dict:
+    """gunicorn on loopback, several client threads with a mixed load, bounded in time: the
+    case list, My work, a person search, a case page and, one request in five, logging a
+    contact (a POST that creates a case, with the CSRF cookie and header a browser sends)."""
+    import secrets
+    import string
+    from urllib.parse import urlencode
+
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
+    from django.utils import timezone
 
     session = SessionStore()
     session["_auth_user_id"] = str(manager.pk)
@@ -445,8 +456,29 @@ def _throughput(seconds: int, manager) -> dict:
         cwd=ROOT,
         env=env,
     )
-    urls = [reverse("case_list"), reverse("home"), reverse("person_search") + "?q=Smith"]
-    counts = {"ok": 0, "errors": 0}
+    csrf = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+    cookie = f"sessionid={session.session_key}; csrftoken={csrf}"
+    when = timezone.localtime() - timedelta(minutes=1)
+    contact = urlencode(
+        {
+            "person_id": person_id,
+            "channel": "phone",
+            "case_choice": "new",
+            "kind": "enquiry",
+            "relationship": "self",
+            "summary": "Benchmark enquiry (throughput)",
+            "contacted_on": when.strftime("%d/%m/%Y"),
+            "contacted_time": when.strftime("%H:%M"),
+        }
+    ).encode()
+    reads = [
+        reverse("case_list"),
+        reverse("home"),
+        reverse("person_search") + "?q=Smith",
+        reverse("case_detail", args=[busy_reference]),
+    ]
+    urls = reads[:2] + [None] + reads[2:]  # None: the write
+    counts = {"ok": 0, "errors": 0, "writes": 0}
     lock = threading.Lock()
     try:
         for _ in range(50):
@@ -460,9 +492,15 @@ def _throughput(seconds: int, manager) -> dict:
         def client(n):
             i = n
             while time.monotonic() < deadline:
+                url = urls[i % len(urls)]
+                headers = {"Cookie": cookie}
+                if url is None:
+                    headers["X-CSRFToken"] = csrf
+                    headers["Content-Type"] = "application/x-www-form-urlencoded"
                 request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}{urls[i % len(urls)]}",
-                    headers={"Cookie": f"sessionid={session.session_key}"},
+                    f"http://127.0.0.1:{port}{url or reverse('log_contact')}",
+                    data=contact if url is None else None,
+                    headers=headers,
                 )
                 i += 1
                 try:
@@ -472,6 +510,7 @@ def _throughput(seconds: int, manager) -> dict:
                     ok = False
                 with lock:
                     counts["ok" if ok else "errors"] += 1
+                    counts["writes"] += ok and url is None
 
         threads = [threading.Thread(target=client, args=(n,)) for n in range(6)]
         started = time.monotonic()
@@ -487,6 +526,7 @@ def _throughput(seconds: int, manager) -> dict:
         "seconds": round(elapsed, 1),
         "clients": 6,
         "requests": counts["ok"],
+        "writes": counts["writes"],
         "errors": counts["errors"],
         "requests_per_second": round(counts["ok"] / elapsed, 1),
     }
@@ -513,7 +553,8 @@ def _print(results: dict, out):
         t = results["throughput"]
         out.write(
             f"throughput: {t['requests_per_second']} requests/s over {t['seconds']} s "
-            f"with {t['clients']} clients, {t['errors']} errors\n"
+            f"with {t['clients']} clients ({t['writes']} contacts logged), "
+            f"{t['errors']} errors\n"
         )
 
 

@@ -280,6 +280,9 @@ class Case(models.Model):
             models.Index(fields=["organisation", "received_on"]),
             # reports: complaints resolved in a year (KO41, the annual report's well-founded).
             models.Index(fields=["kind", "closed_on"], name="case_kind_closed_idx"),
+            # The few restricted cases, found without reading the million others (people
+            # scoping in casework.access starts from them).
+            models.Index(fields=["id"], condition=Q(restricted=True), name="case_restricted_idx"),
         ]
         constraints = [
             models.CheckConstraint(

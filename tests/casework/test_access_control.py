@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import AccessLog, AppendOnlyError, Case
+from casework import services
+from casework.models import AccessLog, AppendOnlyError, Case, PartyRole
 from casework.records import update_case_protection
 from casework.workflow import CaseKind
 from config import roles
@@ -145,6 +146,22 @@ def test_people_known_only_through_a_restricted_case_cannot_be_found(client, off
     client.force_login(manager)
     results = client.get(reverse("person_search"), {"q": "Restrictedson"}).context["results"]
     assert results == [staff_member]
+
+
+def test_someone_on_a_restricted_case_and_an_ordinary_one_can_still_be_found(
+    client, officer, manager
+):
+    both = PersonFactory(family_name="Twocases")
+    only_restricted = PersonFactory(family_name="Onecase")
+    restricted = CaseFactory(kind=CaseKind.COMPLAINT, person=both, by=officer)
+    CaseFactory(kind=CaseKind.ENQUIRY, person=both, by=officer)
+    services.add_party(
+        restricted, by=officer, person=only_restricted, role=PartyRole.REPRESENTATIVE
+    )
+    _restrict(restricted, manager)
+    client.force_login(officer)
+    assert client.get(reverse("person_search"), {"q": "Twocases"}).context["results"] == [both]
+    assert client.get(reverse("person_search"), {"q": "Onecase"}).context["results"] == []
 
 
 def test_an_investigator_finds_only_people_on_their_teams_cases(client, investigator, officer):
