@@ -27,7 +27,7 @@ from django.utils import timezone
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Contact, Person
 
-from .models import AccessAction, AccessLog, Case, CaseParty
+from .models import AccessAction, AccessLog, Case, CaseParty, on_visible_cases
 
 VIEW = AccessAction.VIEW
 DOWNLOAD = AccessAction.DOWNLOAD
@@ -113,10 +113,9 @@ def people_visible_to(user) -> QuerySet[Person]:
         hidden = _people_only_on_hidden_cases(user)
         return Person.objects.exclude(pk__in=hidden) if hidden else Person.objects.all()
     if has_role(user, *CASEWORK_ROLES):
-        visible_cases = Case.objects.visible_to(user).values("pk")
         return Person.objects.filter(
-            Q(pk__in=CaseParty.objects.filter(case__in=visible_cases).values("person_id"))
-            | Q(pk__in=Contact.objects.filter(case__in=visible_cases).values("person_id"))
+            Q(pk__in=on_visible_cases(CaseParty.objects.all(), user).values("person_id"))
+            | Q(pk__in=on_visible_cases(Contact.objects.all(), user).values("person_id"))
         )
     return Person.objects.none()
 

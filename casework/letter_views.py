@@ -19,7 +19,7 @@ from . import selectors
 from .exceptions import CaseworkError
 from .letter_forms import GenerateLetterForm, MarkSentForm
 from .letters import generate_letter, mark_letter_sent
-from .models import Case, CaseParty, Letter, LetterKind
+from .models import Case, CaseParty, Letter, LetterKind, on_visible_cases
 
 
 def _case(user, reference) -> Case:
@@ -37,7 +37,7 @@ def _case(user, reference) -> Case:
 
 def _letter(user, reference, pk) -> Letter:
     letter = (
-        Letter.objects.filter(case__in=Case.objects.visible_to(user), case__reference=reference)
+        on_visible_cases(Letter.objects.filter(case__reference=reference), user)
         .select_related("case", "sent_by")
         .filter(pk=pk)
         .first()

@@ -76,6 +76,34 @@ class StaffGroup(CodedItem):
     history = HistoricalRecords()
 
 
+def visibility(user, via: str = "") -> Q | None:
+    """The condition `Case.objects.visible_to(user)` applies, written for a query on another
+    model through the relation `via` (e.g. "case__" on contacts or referrals), so a related
+    list filters by joining its own case row rather than testing membership of a subquery
+    over every visible case. None when the user may see no case at all."""
+    unrestricted = Q(**{f"{via}restricted": False})
+    if has_role(user, *UNIT_WIDE_ROLES):
+        pass
+    elif has_role(user, INVESTIGATOR):
+        # Subqueries on the small team-membership table rather than joins: a case is never
+        # listed twice, and the (team, status) and (assignee, status) indexes serve it.
+        teams = Team.members.through.objects.filter(user=user).values("team_id")
+        unrestricted &= Q(**{f"{via}team__in": teams}) | Q(**{f"{via}assignee": user})
+    else:
+        return None
+    # A restricted case: the named staff see it (even outside their teams), nobody else.
+    # The planner evaluates this small subquery once and tests each row against it.
+    named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
+    return unrestricted | Q(**{f"{via}restricted": True, f"{via}pk__in": named})
+
+
+def on_visible_cases(queryset, user, via: str = "case__"):
+    """Rows of another model (contacts, parties, letters, referrals) whose case the user may
+    see, joined through `via`."""
+    condition = visibility(user, via)
+    return queryset.none() if condition is None else queryset.filter(condition)
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The cases this user may see: the whole unit for customer care officers and
@@ -85,19 +113,8 @@ class CaseQuerySet(models.QuerySet):
         A restricted case (staff complainant, VIP, safeguarding) is seen only by the users
         named on it, whatever their role: it is filtered out here, so no list, search or
         page ever shows it to anyone else."""
-        if has_role(user, *UNIT_WIDE_ROLES):
-            unrestricted = Q(restricted=False)
-        elif has_role(user, INVESTIGATOR):
-            # Subqueries on the small team-membership table rather than joins: a case is never
-            # listed twice, and the (team, status) and (assignee, status) indexes serve it.
-            teams = Team.members.through.objects.filter(user=user).values("team_id")
-            unrestricted = Q(restricted=False) & (Q(team__in=teams) | Q(assignee=user))
-        else:
-            return self.none()
-        # A restricted case: the named staff see it (even outside their teams), nobody else.
-        # The planner evaluates this small subquery once and tests each row against it.
-        named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
-        return self.filter(unrestricted | Q(restricted=True, pk__in=named))
+        condition = visibility(user)
+        return self.none() if condition is None else self.filter(condition)
 
     def past_retention(self, today):
         """Closed cases whose retention period has run out (NHS Records Management Code of
@@ -480,7 +497,7 @@ WHOLE_COMPLAINT = "all"
 
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
-        return self.filter(case__in=Case.objects.visible_to(user))
+        return on_visible_cases(self, user)
 
     def open(self):
         return self.filter(status__in=REFERRAL_OPEN)

@@ -8,7 +8,15 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
-from .models import Case, CaseOrganisation, CaseParty, Letter, Referral, StatusChange
+from .models import (
+    Case,
+    CaseOrganisation,
+    CaseParty,
+    Letter,
+    Referral,
+    StatusChange,
+    on_visible_cases,
+)
 
 
 def cases_for(user) -> QuerySet[Case]:
@@ -33,7 +41,7 @@ def due_now(user, today: date) -> QuerySet[Case]:
 
 def recent_contacts(user, limit: int = 10) -> QuerySet[Contact]:
     return (
-        Contact.objects.filter(logged_by=user, case__in=Case.objects.visible_to(user))
+        on_visible_cases(Contact.objects.filter(logged_by=user), user)
         .select_related("case", "person")
         .order_by("-logged_at")[:limit]
     )
@@ -330,7 +338,7 @@ def person_cases(user, person: Person) -> QuerySet[Case]:
 
 def person_contacts(user, person: Person) -> QuerySet[Contact]:
     return (
-        Contact.objects.filter(person=person, case__in=Case.objects.visible_to(user))
+        on_visible_cases(Contact.objects.filter(person=person), user)
         .select_related("case", "logged_by")
         .order_by("-contacted_at")
     )
@@ -340,10 +348,9 @@ def with_case_summaries(user, people: list[Person], max_cases: int = 5) -> list[
     """Attach to each person the cases the user may see (newest first, at most `max_cases`)
     and their visible contact count: two queries for the whole list, whatever its length."""
     ids = [p.pk for p in people]
-    visible = Case.objects.visible_to(user).values("pk")
     cases: dict[int, list[Case]] = defaultdict(list)
     parties = (
-        CaseParty.objects.filter(person_id__in=ids, case__in=visible)
+        on_visible_cases(CaseParty.objects.filter(person_id__in=ids), user)
         .select_related("case")
         .order_by("-case__received_on", "-case_id")
     )
@@ -352,7 +359,7 @@ def with_case_summaries(user, people: list[Person], max_cases: int = 5) -> list[
         if len(listed) < max_cases and all(c.pk != party.case_id for c in listed):
             listed.append(party.case)
     counts = dict(
-        Contact.objects.filter(person_id__in=ids, case__in=visible)
+        on_visible_cases(Contact.objects.filter(person_id__in=ids), user)
         .values_list("person_id")
         .annotate(n=Count("id"))
         .order_by()
