@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 
 from django.db.models import Q, QuerySet
+from django.db.models.functions import Upper
 
 from .models import Person
 from .validators import normalise_nhs_number
@@ -47,6 +48,10 @@ def search_people(query: str, people: QuerySet[Person] | None = None) -> QuerySe
         if len(compact) >= 5:
             return people.filter(postcode__iexact=f"{compact[:-3]} {compact[-3:]}")
         return people.filter(postcode__istartswith=f"{compact} ")
+    # Ordered by the upper-cased names: the same order people read, and one no plain index
+    # supplies, so the planner matches the names through their expression indexes and sorts
+    # the matches rather than walking every name in alphabetical order to find them.
+    people = people.order_by(Upper("family_name"), Upper("given_name"), "pk")
     terms = [t for t in re.split(r"[\s,]+", query) if t]
     for term in terms:
         term_day = parse_date(term)

@@ -23,6 +23,17 @@ def create_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    with schema_editor.connection.cursor() as cursor:
+        # A concurrent build that was interrupted leaves an invalid index behind, which
+        # IF NOT EXISTS would then keep: drop those so this run builds them again.
+        cursor.execute(
+            "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE NOT i.indisvalid AND c.relname = ANY(%s)",
+            [list(INDEXES)],
+        )
+        invalid = [row[0] for row in cursor.fetchall()]
+    for name in invalid:
+        schema_editor.execute(f"DROP INDEX CONCURRENTLY IF EXISTS {name}")
     for name, target in INDEXES.items():
         schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {target}")
 
