@@ -105,10 +105,11 @@ def case_access(*roles: str, action: str | None = VIEW, queryset=None):
     return decorator
 
 
-def people_visible_to(user) -> QuerySet[Person]:
+def people_visible_to(user, pk=None) -> QuerySet[Person]:
     """The people a user may find and open: for investigators, those on (or who made a contact
     on) a case they can see; for the unit-wide roles, everyone except people known *only*
-    through restricted cases they are not named on; for anyone else, nobody."""
+    through restricted cases they are not named on; for anyone else, nobody. With `pk`,
+    just that person (if visible), checked with lookups on their own rows alone."""
     if has_role(user, *UNIT_WIDE_ROLES):
         # Hidden: on a restricted case the user is not named on, and on no case they can see.
         # The people on hidden cases are found from those few cases (a partial index holds
@@ -116,15 +117,22 @@ def people_visible_to(user) -> QuerySet[Person]:
         # checked, row by row with indexed lookups. Nothing reads the million visible cases.
         named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
         hidden_cases = Case.objects.filter(restricted=True).exclude(pk__in=named).values("pk")
-        on_hidden = Q(
-            pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id")
-        ) | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
+        if pk is None:
+            on_hidden = Q(
+                pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id")
+            ) | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
+        else:
+            on_hidden = Exists(
+                CaseParty.objects.filter(person=OuterRef("pk"), case__in=hidden_cases)
+            ) | Exists(Contact.objects.filter(person=OuterRef("pk"), case__in=hidden_cases))
         on_visible = Exists(
             on_visible_cases(CaseParty.objects.filter(person=OuterRef("pk")), user)
         ) | Exists(on_visible_cases(Contact.objects.filter(person=OuterRef("pk")), user))
-        return Person.objects.filter(~on_hidden | on_visible)
+        people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
+        return people.filter(~on_hidden | on_visible)
     if has_role(user, *CASEWORK_ROLES):
-        return Person.objects.filter(
+        people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
+        return people.filter(
             Q(pk__in=on_visible_cases(CaseParty.objects.all(), user).values("person_id"))
             | Q(pk__in=on_visible_cases(Contact.objects.all(), user).values("person_id"))
         )
@@ -139,7 +147,7 @@ def person_access(*roles: str, action: str | None = VIEW):
         @role_required(*roles)
         @wraps(view)
         def wrapped(request, *args, pk, **kwargs):
-            person = people_visible_to(request.user).filter(pk=pk).first()
+            person = people_visible_to(request.user, pk=pk).first()
             if person is None:
                 raise Http404("No such person, or not one you can see.")
             if action and request.method == "GET":

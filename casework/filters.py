@@ -6,7 +6,7 @@ from django.db.models import Q
 
 from contacts.models import Organisation
 
-from .models import Case, Subject, Team
+from .models import Case, CaseParty, Subject, Team
 from .workflow import CaseKind, Status
 
 
@@ -53,10 +53,24 @@ class CaseFilter(django_filters.FilterSet):
         self.form.fields["assignee"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def search(self, queryset, name, value):
+        """A case reference (ours or the old system's), a word from the description, or the
+        start of a person's last name. Each kind of match is its own indexed lookup (the
+        unique reference, the legacy reference, a trigram index on the description and the
+        people's name index on PostgreSQL) and the case ids are joined by a UNION, so no
+        search reads every case."""
         value = value.strip()
         if not value:
             return queryset
-        match = Q(reference__iexact=value) | Q(description__icontains=value)
+        ids = [
+            Case.objects.filter(reference=value.upper()),
+            Case.objects.filter(legacy_reference=value),
+            Case.objects.filter(description__icontains=value),
+        ]
+        names = Q()
         for term in value.split():
-            match |= Q(parties__person__family_name__istartswith=term)
-        return queryset.filter(match).distinct()
+            names |= Q(person__family_name__istartswith=term)
+        matches = ids[0].order_by().values("pk").union(
+            *(q.order_by().values("pk") for q in ids[1:]),
+            CaseParty.objects.filter(names).order_by().values("case_id"),
+        )
+        return queryset.filter(pk__in=matches)

@@ -87,7 +87,7 @@ def log_contact(request):
     if person_id:
         if not str(person_id).isdigit():
             raise Http404("No such person.")
-        person = get_object_or_404(people_visible_to(request.user), pk=person_id)
+        person = get_object_or_404(people_visible_to(request.user, pk=person_id))
     if person is None and not new_person:
         query = request.GET.get("q", "")
         people = list(search_people(query, people_visible_to(request.user))[:20]) if query else []

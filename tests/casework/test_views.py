@@ -163,6 +163,23 @@ def test_case_list_search_matches_reference_and_person_name(officer_client):
     assert other.reference in page and case.reference not in page
 
 
+def test_case_list_search_matches_lower_case_reference_legacy_reference_and_description(
+    officer_client,
+):
+    old_system = CaseFactory()
+    Case.objects.filter(pk=old_system.pk).update(legacy_reference="DATIX-4411")
+    described = CaseFactory(description="Waited nine hours in the discharge lounge")
+    other = CaseFactory()
+    for query, expected in (
+        (other.reference.lower(), other),
+        ("DATIX-4411", old_system),
+        ("discharge LOUNGE", described),
+    ):
+        page = officer_client.get(reverse("case_list"), {"q": query}).content.decode()
+        shown = {c.reference for c in (old_system, described, other) if c.reference in page}
+        assert shown == {expected.reference}, query
+
+
 def test_case_list_bad_date_filter_says_what_is_wrong(officer_client):
     page = officer_client.get(reverse("case_list"), {"received_after": "31/02/2026"})
     assert "Enter a real date" in page.content.decode()
