@@ -329,6 +329,7 @@ class Generator:
             started = time.monotonic()
             step()
             timings[name] = round(time.monotonic() - started, 1)
+        started = time.monotonic()
         _reset_sequences(
             Organisation,
             Person,
@@ -345,6 +346,7 @@ class Generator:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        timings["sequences and statistics"] = round(time.monotonic() - started, 1)
         return timings
 
     def _organisations(self):

@@ -29,6 +29,8 @@ class Command(BaseCommand):
         )
         with transaction.atomic():
             timings = generator.run()
+            committing = time.monotonic()
+        timings["commit"] = round(time.monotonic() - committing, 1)
         self.stdout.write(
             f"Generated {cases:,} cases in {time.monotonic() - started:.1f} s "
             f"({', '.join(f'{k} {v} s' for k, v in timings.items())}), with "
