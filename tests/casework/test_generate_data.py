@@ -168,5 +168,10 @@ def test_the_application_adds_rows_after_generated_data(generated, officer):
         case, organisation=org, part="A new part", by=officer, at=timezone.now()
     )
     assert referral.pk > Referral.objects.exclude(pk=referral.pk).order_by("-pk")[0].pk
-    case.subjects.add(Subject.objects.last())
-    case.staff_groups.add(StaffGroup.objects.last())
+    # On PostgreSQL an id taken by a generated row would make add() skip the new link silently.
+    subject = Subject.objects.exclude(cases=case).last()
+    group = StaffGroup.objects.exclude(cases=case).last()
+    case.subjects.add(subject)
+    case.staff_groups.add(group)
+    assert case.subjects.filter(pk=subject.pk).exists()
+    assert case.staff_groups.filter(pk=group.pk).exists()
