@@ -640,12 +640,15 @@ class Generator:
             if agreed
             else deadlines.add_working_days(sent, settings.REFERRAL_RESPONSE_WORKING_DAYS),
         )
-        # Most acknowledge within a few days (some late, some never); most answer within
-        # 2-10 weeks (some after the response date); some never answer.
-        acknowledged = sent + timedelta(days=x.choice([1, 1, 2, 2, 3, 4, 6, 9]))
+        # Most acknowledge within their 3 working days (some late, some never); most answer
+        # by the response date, about 5 weeks (a quarter later, up to 3 months); some never.
+        acknowledged = sent + timedelta(days=x.choice([1, 1, 1, 2, 2, 3, 3, 4, 7, 10]))
         if x.random() < 0.15:
             acknowledged = None
-        answered = sent + timedelta(days=x.randint(10, 75)) if x.random() < 0.88 else None
+        answered = None
+        if x.random() < 0.88:
+            late = x.random() < 0.25
+            answered = sent + timedelta(days=x.randint(36, 90) if late else x.randint(10, 35))
         if answered is not None and answered <= today:
             row.update(
                 status=ReferralStatus.RESPONSE_RECEIVED,
