@@ -2,13 +2,25 @@
 
 `python manage.py generate_data --cases 1000000 --seed 1` writes organisations of every type,
 people (a few with many contacts), ~3 contacts per case, every kind and status in realistic
-proportions with the milestones each status implies, parties, status changes and history
-rows. On PostgreSQL rows are streamed with COPY; on SQLite (small runs, the test suite) with
+proportions with the milestones each status implies, parties, status changes, referrals of
+~15% of complaints to the organisations they are about, letters (acknowledgements, final
+responses, holding letters), a few restricted cases, and one history row per record. On
+PostgreSQL rows are streamed with COPY; on SQLite (small runs, the test suite) with
 executemany. Rows are built from each model's own field list, so a new field with a default
 needs no change here.
+
+Letters and referrals are metadata only: no PDF, referral pack or response document is
+written. A letter's `pdf` names a file (`letters/generated/<id>.pdf`) that does not exist, so
+downloading a generated letter fails; nothing the benchmark measures reads the files. Rows
+that need a user (a letter's author, who sent a referral) name one inactive user,
+`generated-data`, with no usable password.
+
+Referrals, letters, addresses and restrictions draw on their own random stream, so a seed
+still gives the same organisations, people, cases and contacts as before they were added.
 """
 
 import math
+import operator
 import random
 import sys
 import time
@@ -16,14 +28,23 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 
 import nhs_number
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, models
 from django.utils import timezone
 
 from casework import deadlines
 from casework.models import (
+    WHOLE_COMPLAINT,
     Case,
     CaseParty,
+    Letter,
+    LetterKind,
+    LetterTemplate,
     ReferenceCounter,
+    Referral,
+    ReferralStatus,
+    RestrictionReason,
     ServiceArea,
     StaffGroup,
     StatusChange,
@@ -76,6 +97,61 @@ GIVEN = (
     "Mary John Patricia Anne Ian Sandra Raj Priya Chidi Ngozi Tomasz Anna"
 ).split()
 POSTAREAS = "LS BD HX HD WF YO HG S M B L NE SW E N W".split()
+TOWNS = {
+    "LS": "Leeds",
+    "BD": "Bradford",
+    "HX": "Halifax",
+    "HD": "Huddersfield",
+    "WF": "Wakefield",
+    "YO": "York",
+    "HG": "Harrogate",
+    "S": "Sheffield",
+    "M": "Manchester",
+    "B": "Birmingham",
+    "L": "Liverpool",
+    "NE": "Newcastle upon Tyne",
+    "SW": "London",
+    "E": "London",
+    "N": "London",
+    "W": "London",
+}
+STREETS = "Church High Station Mill Park Victoria Manor School Chapel Green Albert Moor".split()
+STREET_KINDS = "Road Street Lane Avenue Close Drive Terrace".split()
+
+# The user named on generated rows that must name one (a letter's author, a referral's sender).
+GENERATED_USER = "generated-data"
+# Restricted cases (staff complainants, VIPs, safeguarding): about 1 in 500, at least one per
+# batch so that even a tiny run exercises the restricted-case scoping.
+RESTRICTED_SHARE = 0.002
+RESTRICTION_WEIGHTS = {
+    RestrictionReason.STAFF: 50,
+    RestrictionReason.SAFEGUARDING: 35,
+    RestrictionReason.VIP: 15,
+}
+# Complaints referred to the organisation they are about (SI 2009/309 regs 6(5)-(6), 7),
+# mostly independent contractors; a few go to two organisations, one part each (reg 9).
+REFERRAL_SHARE = 0.15
+TRUST_REFERRAL_SHARE = 0.15
+SECOND_REFERRAL_SHARE = 0.1
+REFERRABLE_CONTRACTORS = (
+    OrganisationType.GP_PRACTICE,
+    OrganisationType.DENTAL_PRACTICE,
+    OrganisationType.PHARMACY,
+    OrganisationType.OPTOMETRIST,
+)
+REFERRAL_PARTS = {
+    OrganisationType.GP_PRACTICE: "Diagnosis and treatment at the practice",
+    OrganisationType.DENTAL_PRACTICE: "Dental treatment and charges",
+    OrganisationType.PHARMACY: "Dispensing of the prescription",
+    OrganisationType.OPTOMETRIST: "Eye test and spectacles",
+    OrganisationType.TRUST: "Care at the hospital",
+}
+RESPONSE_SUMMARIES = (
+    "The organisation apologised and explained what happened.",
+    "The organisation found no fault and explained its decision.",
+    "The organisation apologised and has changed its procedure.",
+    "The organisation offered a meeting with the clinician.",
+)
 
 
 class Progress:
@@ -111,7 +187,7 @@ def _defaults(model) -> dict:
             values[f.column] = f.get_default()
         elif f.null:
             values[f.column] = None
-        elif isinstance(f, models.CharField | models.TextField):
+        elif isinstance(f, models.CharField | models.TextField | models.FileField):
             values[f.column] = ""
         else:
             values[f.column] = None
@@ -125,11 +201,13 @@ class Writer:
         self.model = model
         self.columns = [f.column for f in model._meta.concrete_fields]
         self.defaults = _defaults(model)
+        # Every model here has several columns, so this returns a tuple (and fast).
+        self.values_of = operator.itemgetter(*self.columns)
 
     def row(self, values: dict) -> tuple:
         merged = dict(self.defaults)
         merged.update(values)
-        return tuple(merged[c] for c in self.columns)
+        return self.values_of(merged)
 
     def write(self, rows: Iterable[dict]) -> int:
         table = connection.ops.quote_name(self.model._meta.db_table)
@@ -191,6 +269,8 @@ class Generator:
     ):
         self.cases = cases
         self.rng = random.Random(seed)
+        # Referrals, letters, addresses and restrictions: a stream of their own (see above).
+        self.extra = random.Random(seed * 1_000_003 + 17)
         random.seed(seed)
         self.organisations = organisations or max(50, min(12000, cases // 80 + 40))
         self.people = max(10, int(cases * 0.6))
@@ -198,13 +278,16 @@ class Generator:
         self.today = timezone.localdate()
         self.start = self.today - timedelta(days=365 * years)
         self.now = timezone.now()
+        self.tz = timezone.get_current_timezone()
         self.counters: dict[tuple[str, int], int] = {}
+        self.counts = {"referrals": 0, "letters": 0, "restricted cases": 0}
 
     # --- helpers -------------------------------------------------------------------------
 
     def _aware(self, day: date, minutes: int = 600) -> datetime:
         naive = datetime.combine(day, datetime.min.time()) + timedelta(minutes=minutes)
-        return timezone.make_aware(naive)
+        # What timezone.make_aware does, without looking the time zone up for every row.
+        return naive.replace(tzinfo=self.tz)
 
     def _history(
         self, model, rows: Iterable[dict], reason: str, when_key: str | None = None
@@ -233,6 +316,10 @@ class Generator:
     def run(self) -> dict:
         # Continue each reference series from where the database has got to.
         self.counters = {(c.prefix, c.year): c.last_number for c in ReferenceCounter.objects.all()}
+        self.user_id = _generated_user().pk
+        self.templates = dict(
+            LetterTemplate.objects.filter(is_active=True).values_list("kind", "id")
+        )
         timings = {}
         for name, step in (
             ("organisations", self._organisations),
@@ -242,11 +329,24 @@ class Generator:
             started = time.monotonic()
             step()
             timings[name] = round(time.monotonic() - started, 1)
-        _reset_sequences(Organisation, Person, Case, Contact, CaseParty, StatusChange)
+        started = time.monotonic()
+        _reset_sequences(
+            Organisation,
+            Person,
+            Case,
+            Contact,
+            CaseParty,
+            StatusChange,
+            Referral,
+            Letter,
+            Case.subjects.through,
+            Case.staff_groups.through,
+        )
         self._counters()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
+        timings["sequences and statistics"] = round(time.monotonic() - started, 1)
         return timings
 
     def _organisations(self):
@@ -275,6 +375,15 @@ class Generator:
         progress.advance(len(rows))
         progress.close()
         self.org_ids = [r["id"] for r in rows]
+        # Who a referral can go to: the open organisations of each type, and what it needs.
+        self.org_details = {
+            r["id"]: (r["org_type"], r["name"], r["complaints_contact_email"]) for r in rows
+        }
+        self.open_orgs: dict[str, list[int]] = {}
+        for r in rows:
+            if r["closed_on"] is None:
+                self.open_orgs.setdefault(r["org_type"], []).append(r["id"])
+        self.open_org_ids = {i for ids in self.open_orgs.values() for i in ids}
 
     def _postcode(self) -> str:
         area = self.rng.choice(POSTAREAS)
@@ -307,6 +416,16 @@ class Generator:
                 progress.advance()
 
         people = list(rows())
+        # An address for letters; the postcode says which town.
+        for person in people:
+            area = person["postcode"].split(" ")[0].rstrip("0123456789")
+            person["address"] = (
+                f"{self.extra.randint(1, 240)} {self.extra.choice(STREETS)} "
+                f"{self.extra.choice(STREET_KINDS)}\n{TOWNS[area]}"
+            )
+        # As a letter prints them (casework.letters.postal_address), by id - first.
+        self.person_names = [f"{p['given_name']} {p['family_name']}" for p in people]
+        self.person_addresses = [f"{p['address']}\n{p['postcode']}" for p in people]
         Writer(Person).write(people)
         Writer(Person.history.model).write(self._history(Person, people, "Generated"))
         progress.close()
@@ -319,6 +438,7 @@ class Generator:
         return self.first_person + (pick if self.rng.random() < 0.3 else self.rng.randint(0, span))
 
     def _cases(self):
+        channels = Channel.values
         kinds = list(KIND_WEIGHTS)
         weights = [KIND_WEIGHTS[k] for k in kinds]
         subjects = list(Subject.objects.values_list("id", flat=True))
@@ -326,6 +446,7 @@ class Generator:
         groups = list(StaffGroup.objects.values_list("id", flat=True))
         case_id, contact_id = _next_id(Case), _next_id(Contact)
         party_id, change_id = _next_id(CaseParty), _next_id(StatusChange)
+        self.referral_id, self.letter_id = _next_id(Referral), _next_id(Letter)
         span = (self.today - self.start).days
         progress = Progress(self.cases, "cases", self.out)
         batch = 20000
@@ -333,6 +454,7 @@ class Generator:
         while done < self.cases:
             size = min(batch, self.cases - done)
             cases, contacts, parties, changes, subject_links, group_links = [], [], [], [], [], []
+            referrals, letters = [], []
             for _ in range(size):
                 kind = self.rng.choices(kinds, weights)[0]
                 received = self.start + timedelta(days=int(span * math.sqrt(self.rng.random())))
@@ -350,7 +472,7 @@ class Generator:
                             "id": contact_id,
                             "case_id": case_id,
                             "person_id": person,
-                            "channel": self.rng.choice(Channel.values),
+                            "channel": self.rng.choice(channels),
                             "contacted_at": at,
                             "summary": "Generated contact",
                             "organisation_id": case["organisation_id"],
@@ -391,7 +513,12 @@ class Generator:
                     group_links.append((case_id, self.rng.choice(groups)))
                 if areas:
                     case["service_area_id"] = self.rng.choice(areas)
+                if kind == CaseKind.COMPLAINT:
+                    if self.extra.random() < REFERRAL_SHARE:
+                        referrals.extend(self._referrals(case, person))
+                    letters.extend(self._letters(case, person))
                 case_id += 1
+            self._restrict(cases)
             Writer(Case).write(cases)
             Writer(Case.history.model).write(
                 self._history(Case, cases, "Generated", when_key="created_at")
@@ -403,11 +530,220 @@ class Generator:
             Writer(CaseParty).write(parties)
             Writer(CaseParty.history.model).write(self._history(CaseParty, parties, "Generated"))
             Writer(StatusChange).write(changes)
+            Writer(Referral).write(referrals)
+            Writer(Referral.history.model).write(
+                self._history(Referral, referrals, "Generated", when_key="created_at")
+            )
+            Writer(Letter).write(letters)
+            Writer(Letter.history.model).write(
+                self._history(Letter, letters, "Generated", when_key="generated_at")
+            )
+            self.counts["referrals"] += len(referrals)
+            self.counts["letters"] += len(letters)
             self._links(Case.subjects.through, "subject_id", subject_links)
             self._links(Case.staff_groups.through, "staffgroup_id", group_links)
             done += size
             progress.advance(size)
         progress.close()
+
+    def _restrict(self, cases: list[dict]):
+        """Restrict about 1 in 500 cases (at least one a batch) to named staff; none are named,
+        so only the scoping is exercised. Complaints awaiting acknowledgement are left alone:
+        the benchmark acknowledges those as a manager, who is not named on any."""
+        candidates = [
+            c
+            for c in cases
+            if not (c["kind"] == CaseKind.COMPLAINT and c["status"] == Status.RECEIVED)
+        ]
+        wanted = min(len(candidates), max(1, round(len(cases) * RESTRICTED_SHARE)))
+        reasons, weights = list(RESTRICTION_WEIGHTS), list(RESTRICTION_WEIGHTS.values())
+        for case in self.extra.sample(candidates, wanted):
+            case["restricted"] = True
+            case["restriction_reason"] = self.extra.choices(reasons, weights)[0]
+        self.counts["restricted cases"] += wanted
+
+    def _referral_organisation(self, about: int, not_type: str | None = None) -> int | None:
+        """An open organisation to refer a complaint to: usually an independent contractor,
+        now and then another trust; the organisation the complaint is about when it is one of
+        those (and still open), otherwise one from the directory. `not_type` keeps a second
+        referral away from the first one's kind of organisation."""
+        if self.extra.random() < TRUST_REFERRAL_SHARE:
+            wanted = [OrganisationType.TRUST]
+        else:
+            wanted = list(REFERRABLE_CONTRACTORS)
+        if not_type is None and self.org_details[about][0] in wanted and about in self.open_org_ids:
+            return about
+        types = [t for t in wanted if t != not_type and self.open_orgs.get(t)]
+        if not types:
+            return None
+        return self.extra.choice(self.open_orgs[self.extra.choice(types)])
+
+    def _referrals(self, case: dict, person: int) -> list[dict]:
+        """One referral of the whole complaint, or (sometimes) two organisations' parts."""
+        first = self._referral_organisation(case["organisation_id"])
+        if first is None:
+            return []
+        first_type = self.org_details[first][0]
+        second = None
+        if self.extra.random() < SECOND_REFERRAL_SHARE:
+            second = self._referral_organisation(case["organisation_id"], not_type=first_type)
+        if second is None:
+            return [self._referral(case, person, first, WHOLE_COMPLAINT)]
+        second_type = self.org_details[second][0]
+        return [
+            self._referral(case, person, first, REFERRAL_PARTS[first_type]),
+            self._referral(case, person, second, REFERRAL_PARTS[second_type]),
+        ]
+
+    def _referral(self, case: dict, person: int, org_id: int, part: str) -> dict:
+        """A referral as the services in casework/referrals.py leave it: each milestone that
+        has happened by today is set, and the status is the last one reached. Consent (by the
+        complainant) always comes before sending, as the database requires."""
+        x, today = self.extra, self.today
+        received = case["received_on"]
+        _, name, email = self.org_details[org_id]
+        created = received + timedelta(days=x.randint(0, min(7, (today - received).days)))
+        consented = created + timedelta(days=x.randint(0, 10))
+        sent = consented + timedelta(days=x.choice([0, 0, 1, 2, 3]))
+        row = {
+            "id": self.referral_id,
+            "case_id": case["id"],
+            "organisation_id": org_id,
+            "part": part,
+            "status": ReferralStatus.AWAITING_CONSENT,
+            "created_by_id": self.user_id,
+            "created_at": min(self._aware(created, x.randint(540, 1020)), self.now),
+        }
+        self.referral_id += 1
+        if consented > today:
+            return row
+        row.update(
+            status=ReferralStatus.READY,
+            consent_given_by_id=person,
+            consent_method=x.choice(["phone", "phone", "letter", "email"]),
+            consent_given_on=consented,
+            consent_scope=f"The complaint and the patient's details, to {name}",
+            consent_recorded_by_id=self.user_id,
+        )
+        if sent > today:
+            return row
+        # As send_referral sets them.
+        agreed = x.random() < 0.2
+        row.update(
+            status=ReferralStatus.SENT,
+            sent_on=sent,
+            sent_by_id=self.user_id,
+            sent_to=email,
+            acknowledgement_due=deadlines.acknowledgement_due(sent),
+            response_due_agreed=agreed,
+            response_due=sent + timedelta(days=x.randint(30, 60))
+            if agreed
+            else deadlines.add_working_days(sent, settings.REFERRAL_RESPONSE_WORKING_DAYS),
+        )
+        # Most acknowledge within their 3 working days (some late, some never); most answer
+        # by the response date, about 5 weeks (a quarter later, up to 3 months); some never.
+        acknowledged = sent + timedelta(days=x.choice([1, 1, 1, 2, 2, 3, 3, 4, 7, 10]))
+        if x.random() < 0.15:
+            acknowledged = None
+        answered = None
+        if x.random() < 0.88:
+            late = x.random() < 0.25
+            answered = sent + timedelta(days=x.randint(36, 90) if late else x.randint(10, 35))
+        if answered is not None and answered <= today:
+            row.update(
+                status=ReferralStatus.RESPONSE_RECEIVED,
+                # A response shows they had it (record_provider_response).
+                acknowledged_on=min(acknowledged or answered, answered),
+                response_received_on=answered,
+                response_summary=x.choice(RESPONSE_SUMMARIES),
+                outcome=x.choice(
+                    [Outcome.UPHELD, Outcome.PARTLY_UPHELD, Outcome.NOT_UPHELD, Outcome.NOT_UPHELD]
+                ),
+            )
+            closed = answered + timedelta(days=x.randint(0, 21))
+            if closed <= today:
+                row.update(
+                    status=ReferralStatus.CLOSED, closed_on=closed, closed_by_id=self.user_id
+                )
+            return row
+        if acknowledged is not None and acknowledged <= today:
+            row.update(status=ReferralStatus.ACKNOWLEDGED, acknowledged_on=acknowledged)
+        if answered is None and (today - sent).days > 180:
+            # Given up on after months of chasing: closed without a response.
+            row.update(
+                status=ReferralStatus.CLOSED,
+                outcome=Outcome.NOT_TAKEN_FORWARD,
+                closed_on=sent + timedelta(days=x.randint(120, 180)),
+                closed_by_id=self.user_id,
+            )
+        return row
+
+    def _letters(self, case: dict, person: int) -> list[dict]:
+        """The letters a complaint has had by now: the acknowledgement (reg 13), a holding
+        letter once six months pass without a response (reg 14(4)), the final response
+        (reg 14(2)). Each sent on the day it was generated."""
+        letters = []
+        reference, received = case["reference"], case["received_on"]
+        if case.get("acknowledged_on"):
+            letters.append(
+                self._letter(
+                    case,
+                    person,
+                    LetterKind.ACKNOWLEDGEMENT,
+                    case["acknowledged_on"],
+                    "letter",
+                    f"We received your complaint {reference} on {_long(received)}.",
+                )
+            )
+        if case.get("acknowledged_on") and case["status"] != Status.CLOSED:
+            held = deadlines.six_month_point(received) + timedelta(days=self.extra.randint(0, 3))
+            if held <= self.today:
+                case["holding_letter_sent_on"] = held
+                letters.append(
+                    self._letter(
+                        case,
+                        person,
+                        LetterKind.HOLDING,
+                        held,
+                        "letter",
+                        f"We have not yet been able to respond to your complaint {reference}.",
+                    )
+                )
+        if case["status"] == Status.CLOSED and case.get("response_sent_on"):
+            letters.append(
+                self._letter(
+                    case,
+                    person,
+                    LetterKind.FINAL_RESPONSE,
+                    case["response_sent_on"],
+                    "email" if self.extra.random() < 0.2 else "letter",
+                    f"Our response to your complaint {reference}.",
+                )
+            )
+        return letters
+
+    def _letter(
+        self, case: dict, person: int, kind: str, day: date, method: str, text: str
+    ) -> dict:
+        index = person - self.first_person
+        row = {
+            "id": self.letter_id,
+            "case_id": case["id"],
+            "kind": kind,
+            "template_id": self.templates.get(kind),
+            "recipient_id": person,
+            "recipient_name": self.person_names[index],
+            "recipient_address": self.person_addresses[index],
+            "text": text,
+            "pdf": f"letters/generated/{self.letter_id}.pdf",
+            "generated_by_id": self.user_id,
+            "generated_at": min(self._aware(day, self.extra.randint(540, 960)), self.now),
+            "sent_on": day,
+            "sent_by_id": self.user_id,
+            "sent_method": method,
+        }
+        self.letter_id += 1
+        return row
 
     def _links(self, through, column: str, pairs):
         first = _next_id(through)
@@ -489,6 +825,23 @@ class Generator:
             counter, _ = ReferenceCounter.objects.get_or_create(prefix=prefix, year=year)
             if counter.last_number < number:
                 ReferenceCounter.objects.filter(pk=counter.pk).update(last_number=number)
+
+
+def _long(day: date) -> str:
+    """6 January 2025, as letters print dates."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def _generated_user():
+    """The inactive user named on generated rows that need one; it cannot sign in."""
+    user, created = get_user_model().objects.get_or_create(
+        username=GENERATED_USER,
+        defaults={"first_name": "Generated", "last_name": "data", "is_active": False},
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
 
 
 def _next_id_history(model) -> int:

@@ -1,17 +1,37 @@
 """The benchmark data generator writes a realistic, usable data set."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import services
-from casework.models import Case, CaseParty, StatusChange
+from casework import deadlines, referrals, services
+from casework.models import (
+    Case,
+    CaseParty,
+    Letter,
+    LetterKind,
+    PartyRole,
+    Referral,
+    ReferralStatus,
+    StaffGroup,
+    StatusChange,
+    Subject,
+)
 from casework.workflow import CaseKind, Status
 from contacts.models import Contact, Organisation, OrganisationType, Person
 
 pytestmark = pytest.mark.django_db
+
+REFERRABLE_TYPES = {
+    OrganisationType.GP_PRACTICE,
+    OrganisationType.DENTAL_PRACTICE,
+    OrganisationType.PHARMACY,
+    OrganisationType.OPTOMETRIST,
+    OrganisationType.TRUST,
+}
 
 
 @pytest.fixture
@@ -64,3 +84,94 @@ def test_generating_twice_continues_the_reference_series(generated):
     call_command("generate_data", cases=50, seed=8, stdout=open("/dev/null", "w"))
     references = list(Case.objects.values_list("reference", flat=True))
     assert len(references) == len(set(references)) == 450
+
+
+def test_generated_referrals_go_to_the_organisations_only_with_consent(generated):
+    referrals = list(Referral.objects.select_related("case", "organisation"))
+    complaints = Case.objects.filter(kind=CaseKind.COMPLAINT).count()
+    assert 0.05 * complaints <= len({r.case_id for r in referrals}) <= 0.3 * complaints
+    assert {r.case.kind for r in referrals} == {CaseKind.COMPLAINT}
+    assert {r.organisation.org_type for r in referrals} <= REFERRABLE_TYPES
+    assert all(r.organisation.closed_on is None for r in referrals)
+    sent = [r for r in referrals if r.sent_on]
+    assert sent
+    for referral in sent:
+        complainant = referral.case.parties.get(role=PartyRole.COMPLAINANT).person_id
+        assert referral.consent_given_by_id == complainant
+        assert referral.case.received_on <= referral.consent_given_on <= referral.sent_on
+        assert referral.consent_method and referral.consent_scope
+        assert referral.acknowledgement_due == deadlines.acknowledgement_due(referral.sent_on)
+        assert referral.response_due > referral.sent_on
+        assert referral.sent_to == referral.organisation.complaints_contact_email
+    for referral in referrals:
+        if referral.status == ReferralStatus.AWAITING_CONSENT:
+            assert referral.consent_given_on is None and referral.sent_on is None
+        if referral.status == ReferralStatus.READY:
+            assert referral.consent_given_on and referral.sent_on is None
+        if referral.status == ReferralStatus.CLOSED:
+            assert referral.outcome and referral.closed_on
+        if referral.response_received_on:
+            assert referral.acknowledged_on <= referral.response_received_on
+        assert not referral.pack and not referral.response_document
+
+
+def test_generated_letters_follow_each_complaints_acknowledgement_and_response(generated):
+    complaints = Case.objects.filter(kind=CaseKind.COMPLAINT)
+    for case in complaints.exclude(acknowledged_on=None):
+        letter = case.letters.get(kind=LetterKind.ACKNOWLEDGEMENT)
+        assert letter.sent_on == case.acknowledged_on == letter.generated_at.date()
+        assert letter.sent_method == "letter"
+    for case in complaints.filter(status=Status.CLOSED):
+        letter = case.letters.get(kind=LetterKind.FINAL_RESPONSE)
+        assert letter.sent_on == case.response_sent_on
+    assert not Letter.objects.filter(case__acknowledged_on=None).exists()
+    letter = Letter.objects.select_related("generated_by", "recipient").first()
+    assert letter.recipient_name == letter.recipient.full_name
+    assert letter.recipient_address.endswith(letter.recipient.postcode)
+    assert letter.pdf.name == f"letters/generated/{letter.pk}.pdf"
+    assert letter.generated_by.username == "generated-data"
+    assert not letter.generated_by.is_active and not letter.generated_by.has_usable_password()
+    assert not Letter.objects.filter(sent_by=None).exists()
+
+
+def test_a_few_generated_cases_are_restricted(generated):
+    restricted = Case.objects.filter(restricted=True)
+    assert 1 <= restricted.count() <= 0.02 * Case.objects.count()
+    assert not restricted.filter(restriction_reason="").exists()
+
+
+def test_generated_referrals_and_letters_have_one_history_row_each(generated):
+    assert Referral.history.count() == Referral.objects.count() > 0
+    assert Letter.history.count() == Letter.objects.count() > 0
+    assert set(Letter.history.values_list("history_change_reason", flat=True)) == {"Generated"}
+
+
+def test_generating_twice_continues_referrals_and_letters(generated):
+    first_referral = Referral.objects.order_by("-id").values_list("id", flat=True).first()
+    first_letter = Letter.objects.order_by("-id").values_list("id", flat=True).first()
+    before = Referral.objects.count(), Letter.objects.count()
+    call_command("generate_data", cases=150, seed=8, stdout=open("/dev/null", "w"))
+    new_referrals = Referral.objects.filter(id__gt=first_referral)
+    new_letters = Letter.objects.filter(id__gt=first_letter)
+    assert new_referrals.exists() and new_letters.exists()
+    assert Referral.objects.count() == before[0] + new_referrals.count()
+    assert Letter.objects.count() == before[1] + new_letters.count()
+    assert Referral.history.count() == Referral.objects.count()
+    assert get_user_model().objects.filter(username="generated-data").count() == 1
+
+
+def test_the_application_adds_rows_after_generated_data(generated, officer):
+    """The id sequences continue after the generated rows (PostgreSQL's are set explicitly)."""
+    case = Case.objects.filter(kind=CaseKind.COMPLAINT).exclude(status=Status.CLOSED).first()
+    org = Organisation.objects.filter(closed_on=None).last()
+    referral = referrals.start_referral(
+        case, organisation=org, part="A new part", by=officer, at=timezone.now()
+    )
+    assert referral.pk > Referral.objects.exclude(pk=referral.pk).order_by("-pk")[0].pk
+    # On PostgreSQL an id taken by a generated row would make add() skip the new link silently.
+    subject = Subject.objects.exclude(cases=case).last()
+    group = StaffGroup.objects.exclude(cases=case).last()
+    case.subjects.add(subject)
+    case.staff_groups.add(group)
+    assert case.subjects.filter(pk=subject.pk).exists()
+    assert case.staff_groups.filter(pk=group.pk).exists()

@@ -10,7 +10,10 @@ from bench.generate import Generator
 
 
 class Command(BaseCommand):
-    help = "Generate a realistic data set (cases, contacts, people, organisations, history)."
+    help = (
+        "Generate a realistic data set (cases, contacts, people, organisations, referrals, "
+        "letters, history)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--cases", type=int, default=10000)
@@ -21,11 +24,15 @@ class Command(BaseCommand):
         if cases < 1:
             raise CommandError("--cases must be at least 1.")
         started = time.monotonic()
+        generator = Generator(
+            cases=cases, seed=seed, organisations=organisations, out=self.stderr._out
+        )
         with transaction.atomic():
-            timings = Generator(
-                cases=cases, seed=seed, organisations=organisations, out=self.stderr._out
-            ).run()
+            timings = generator.run()
+            committing = time.monotonic()
+        timings["commit"] = round(time.monotonic() - committing, 1)
         self.stdout.write(
             f"Generated {cases:,} cases in {time.monotonic() - started:.1f} s "
-            f"({', '.join(f'{k} {v} s' for k, v in timings.items())})."
+            f"({', '.join(f'{k} {v} s' for k, v in timings.items())}), with "
+            f"{', '.join(f'{v:,} {k}' for k, v in generator.counts.items())}."
         )
