@@ -298,7 +298,7 @@ def run(
     bench.measure("log a contact (POST)", log_contact)
     needed = bench.iterations + bench.warmup
     received_refs = list(
-        Case.objects.filter(kind="complaint", status="received").values_list(
+        Case.objects.filter(kind="complaint", status="received", restricted=False).values_list(
             "reference", flat=True
         )[:needed]
     )
