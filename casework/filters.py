@@ -4,7 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from contacts.models import Organisation
+from contacts.fields import OrganisationFilter
 
 from .models import Case, Subject, Team
 from .workflow import CaseKind, Status
@@ -18,9 +18,8 @@ class CaseFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.all(), empty_label="Any organisation"
-    )
+    # Any organisation, closed ones too: old cases are about organisations that have closed.
+    organisation = OrganisationFilter(label="Organisation")
     subject = django_filters.ModelChoiceFilter(
         field_name="subjects", queryset=Subject.objects.all(), empty_label="Any subject"
     )
