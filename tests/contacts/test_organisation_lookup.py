@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from contacts.models import OrganisationType
@@ -120,3 +121,13 @@ def test_the_lookup_is_one_query_however_big_the_directory(
 
 def test_only_get_is_allowed(officer_client):
     assert officer_client.post(URL, {"q": "smith"}).status_code == 405
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the lookup's indexes are PostgreSQL-only"
+)
+def test_postgresql_has_the_lookup_indexes():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'contacts_organisation'")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"organisation_ods_code_prefix_idx", "organisation_name_trgm_idx"} <= names
