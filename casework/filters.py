@@ -4,7 +4,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from contacts.models import Organisation
+from contacts.fields import OrganisationFilter
 
 from .models import Case, CaseParty, Subject, Team
 from .workflow import CaseKind, Status
@@ -18,9 +18,8 @@ class CaseFilter(django_filters.FilterSet):
     )
     kind = django_filters.ChoiceFilter(choices=CaseKind.choices, empty_label="Any kind")
     status = django_filters.ChoiceFilter(choices=Status.choices, empty_label="Any status")
-    organisation = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.all(), empty_label="Any organisation"
-    )
+    # Any organisation, closed ones too: old cases are about organisations that have closed.
+    organisation = OrganisationFilter(label="Organisation")
     subject = django_filters.ModelChoiceFilter(
         field_name="subjects", queryset=Subject.objects.all(), empty_label="Any subject"
     )
@@ -69,8 +68,13 @@ class CaseFilter(django_filters.FilterSet):
         names = Q()
         for term in value.split():
             names |= Q(person__family_name__istartswith=term)
-        matches = ids[0].order_by().values("pk").union(
-            *(q.order_by().values("pk") for q in ids[1:]),
-            CaseParty.objects.filter(names).order_by().values("case_id"),
+        matches = (
+            ids[0]
+            .order_by()
+            .values("pk")
+            .union(
+                *(q.order_by().values("pk") for q in ids[1:]),
+                CaseParty.objects.filter(names).order_by().values("case_id"),
+            )
         )
         return queryset.filter(pk__in=matches)

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.fields import OrganisationField
 from contacts.models import Channel, Organisation, Person
 from contacts.validators import normalise_nhs_number, validate_nhs_number
 
@@ -115,16 +116,16 @@ class ContactForm(forms.Form):
         choices=Relationship.choices,
         initial=Relationship.SELF,
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationField(
         label="Organisation it is about",
         queryset=Organisation.objects.open(),
         required=False,
     )
-    from_organisation = forms.ModelChoiceField(
+    from_organisation = OrganisationField(
         label="Organisation the contact came from",
         queryset=Organisation.objects.open(),
         required=False,
-        help_text="Only when another organisation passed this to us",
+        help_text="ODS code or name; only when another organisation passed this to us",
     )
     service_area = forms.ModelChoiceField(
         label="Service it is about",
@@ -159,8 +160,14 @@ class ContactForm(forms.Form):
         data = super().clean()
         if data.get("case_choice") == NEW_CASE and not data.get("kind"):
             self.add_error("kind", "Select what kind of matter the new case is")
-        if data.get("channel") == Channel.OTHER_ORGANISATION and not data.get("from_organisation"):
-            self.add_error("from_organisation", "Select the organisation the contact came from")
+        if (
+            data.get("channel") == Channel.OTHER_ORGANISATION
+            and not data.get("from_organisation")
+            and "from_organisation" not in self.errors
+        ):
+            self.add_error(
+                "from_organisation", "Enter the ODS code or name of the organisation it came from"
+            )
         day, at = data.get("contacted_on"), data.get("contacted_time")
         if day and at:
             when = timezone.make_aware(datetime.combine(day, at))
@@ -180,6 +187,10 @@ class CaseDetailsForm(forms.ModelForm):
         help_text="Recorded in the case history",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Enter the reason for the change"},
+    )
+    organisation = OrganisationField(
+        label="Organisation",
+        required=False,
     )
     # The case's history version this form was built from (optimistic locking).
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)

@@ -4,6 +4,7 @@ complaints contacts. Plain-English messages by the field; nothing typed is lost.
 from django import forms
 from django.utils import timezone
 
+from contacts.fields import OrganisationField
 from contacts.models import Organisation
 from contacts.validators import normalise_ods_code
 
@@ -150,10 +151,10 @@ class CloseReferralForm(forms.Form):
 class CommissionerDecisionForm(forms.Form):
     """SI 2009/309 reg 7."""
 
-    provider = forms.ModelChoiceField(
+    provider = OrganisationField(
         label="Provider the complaint is about",
-        queryset=Organisation.objects.none(),
-        error_messages={"required": "Select the provider the complaint is about"},
+        queryset=Organisation.objects.open(),
+        error_messages={"required": "Enter the ODS code or name of the provider"},
     )
     complainant_consents = forms.TypedChoiceField(
         label="Does the complainant consent to details being sent to the provider?",
@@ -173,10 +174,6 @@ class CommissionerDecisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter the reasons for the decision"},
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["provider"].queryset = Organisation.objects.open()
 
     def clean(self):
         data = super().clean()

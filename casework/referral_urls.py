@@ -2,6 +2,8 @@
 
 from django.urls import path
 
+from contacts import lookup_views
+
 from . import organisation_views, referral_views
 
 urlpatterns = [
@@ -58,6 +60,8 @@ urlpatterns = [
         name="coordinated_response_file",
     ),
     path("organisations/", organisation_views.organisation_list, name="organisation_list"),
+    # The autocomplete behind every organisation field (contacts.fields.OrganisationField).
+    path("organisations/lookup/", lookup_views.organisation_lookup, name="organisation_lookup"),
     path(
         "organisations/<int:pk>/",
         organisation_views.organisation_detail,

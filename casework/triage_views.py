@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
+from contacts.fields import OrganisationField
 from contacts.models import Contact, ContactAttachment, Organisation, Priority, TriageStatus
 
 from . import triage
@@ -59,11 +60,11 @@ class OpenCaseForm(forms.Form):
         choices=[("", "Choose…")] + CaseKind.choices,
         error_messages={"required": "Choose what kind of case to open"},
     )
-    organisation = forms.ModelChoiceField(
+    organisation = OrganisationField(
         label="Organisation it is about",
         queryset=Organisation.objects.open(),
         required=False,
-        empty_label="Not known yet",
+        help_text="ODS code or name; leave it empty if not known yet",
     )
 
 

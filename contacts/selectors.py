@@ -1,15 +1,18 @@
-"""Reads over people and contacts."""
+"""Reads over people, contacts and the organisations directory."""
 
 import re
 from datetime import date, datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Upper
 
-from .models import Person
-from .validators import normalise_nhs_number
+from .models import Organisation, Person
+from .validators import normalise_nhs_number, normalise_ods_code
 
 POSTCODE_RE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}$|^[A-Z]{1,2}\d[A-Z\d]?$")
+# The organisation lookup answers every keystroke: a few characters at least, a short list.
+LOOKUP_MIN_LENGTH = 2
+LOOKUP_LIMIT = 20
 DATE_FORMATS = ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %b %Y", "%d %B %Y")
 
 
@@ -62,3 +65,43 @@ def search_people(query: str, people: QuerySet[Person] | None = None) -> QuerySe
                 Q(family_name__istartswith=term) | Q(given_name__istartswith=term)
             )
     return people
+
+
+def lookup_organisations(query: str, limit: int = LOOKUP_LIMIT) -> QuerySet[Organisation]:
+    """Up to `limit` organisations for what was typed into an organisation field: ODS codes
+    starting with it, and names containing every word of it. Open organisations come first,
+    then an exact code, codes starting with it, names starting with it, and the rest by name.
+
+    Fewer than LOOKUP_MIN_LENGTH characters match nothing (one letter would match thousands).
+    On PostgreSQL both conditions are served by indexes (contacts migration 0007: the ODS
+    code's pattern index and a trigram index on the upper-cased name); the LIMIT bounds the rest.
+    """
+    words = (query or "").split()
+    text = " ".join(words)
+    if len(text) < LOOKUP_MIN_LENGTH:
+        return Organisation.objects.none()
+    match = Q()
+    for word in words:
+        match &= Q(name__icontains=word)
+    code = normalise_ods_code(text)
+    rank = [When(name__istartswith=text, then=Value(3))]
+    if code.isalnum():
+        # Codes are stored upper-case, so a case-sensitive prefix can use the code's index.
+        match |= Q(ods_code__startswith=code)
+        rank = [
+            When(ods_code=code, then=Value(1)),
+            When(ods_code__startswith=code, then=Value(2)),
+            *rank,
+        ]
+    return (
+        Organisation.objects.filter(match)
+        .annotate(
+            closed_rank=Case(
+                When(closed_on__isnull=True, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            ),
+            match_rank=Case(*rank, default=Value(4), output_field=IntegerField()),
+        )
+        .order_by("closed_rank", "match_rank", "name", "pk")[:limit]
+    )

@@ -7,7 +7,8 @@ from django import forms
 
 from casework.models import ServiceArea, Subject, Team
 from casework.workflow import CaseKind
-from contacts.models import Organisation, OrganisationType
+from contacts.fields import OrganisationField
+from contacts.models import OrganisationType
 
 from . import ko41
 from .models import AnnualReport
@@ -31,11 +32,13 @@ def _date_field(label: str) -> forms.DateField:
 class ReportFilterForm(forms.Form):
     start = _date_field("From")
     end = _date_field("To")
-    organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.order_by("name"),
+    organisation = OrganisationField(
+        label="Organisation",
         required=False,
-        empty_label="Any organisation",
-        error_messages={"invalid_choice": "Choose an organisation from the list"},
+        # A number comes from a link or an old bookmark of the organisation list.
+        error_messages={
+            "invalid_choice": "Choose an organisation from the list, or enter its ODS code or name"
+        },
     )
     org_type = forms.ChoiceField(
         label="Organisation type",

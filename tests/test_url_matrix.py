@@ -114,6 +114,9 @@ EXPECTED = {
     "organisation_list": CASEWORK,
     "organisation_detail": CASEWORK,
     "organisation_contact_edit": CASEWORK,
+    # The autocomplete behind organisation fields: the same roles as the organisation pages
+    # (commissioners' report filters take a typed ODS code or name instead).
+    "organisation_lookup": CASEWORK,
     "letter_new": CASEWORK,
     "letter_download": CASEWORK,
     "letter_mark_sent": CASEWORK,
