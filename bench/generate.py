@@ -289,6 +289,11 @@ class Generator:
         # What timezone.make_aware does, without looking the time zone up for every row.
         return naive.replace(tzinfo=self.tz)
 
+    def _write(self, model, rows: list[dict], when_key: str | None = None):
+        """The rows, then one "created" history row for each."""
+        Writer(model).write(rows)
+        Writer(model.history.model).write(self._history(model, rows, "Generated", when_key))
+
     def _history(
         self, model, rows: Iterable[dict], reason: str, when_key: str | None = None
     ) -> Iterator[dict]:
@@ -370,8 +375,7 @@ class Generator:
                         else None,
                     }
                 )
-        Writer(Organisation).write(rows)
-        Writer(Organisation.history.model).write(self._history(Organisation, rows, "Generated"))
+        self._write(Organisation, rows)
         progress.advance(len(rows))
         progress.close()
         self.org_ids = [r["id"] for r in rows]
@@ -426,8 +430,7 @@ class Generator:
         # As a letter prints them (casework.letters.postal_address), by id - first.
         self.person_names = [f"{p['given_name']} {p['family_name']}" for p in people]
         self.person_addresses = [f"{p['address']}\n{p['postcode']}" for p in people]
-        Writer(Person).write(people)
-        Writer(Person.history.model).write(self._history(Person, people, "Generated"))
+        self._write(Person, people)
         progress.close()
         self.first_person, self.last_person = first, first + self.people - 1
 
@@ -519,25 +522,12 @@ class Generator:
                     letters.extend(self._letters(case, person))
                 case_id += 1
             self._restrict(cases)
-            Writer(Case).write(cases)
-            Writer(Case.history.model).write(
-                self._history(Case, cases, "Generated", when_key="created_at")
-            )
-            Writer(Contact).write(contacts)
-            Writer(Contact.history.model).write(
-                self._history(Contact, contacts, "Generated", when_key="contacted_at")
-            )
-            Writer(CaseParty).write(parties)
-            Writer(CaseParty.history.model).write(self._history(CaseParty, parties, "Generated"))
+            self._write(Case, cases, when_key="created_at")
+            self._write(Contact, contacts, when_key="contacted_at")
+            self._write(CaseParty, parties)
             Writer(StatusChange).write(changes)
-            Writer(Referral).write(referrals)
-            Writer(Referral.history.model).write(
-                self._history(Referral, referrals, "Generated", when_key="created_at")
-            )
-            Writer(Letter).write(letters)
-            Writer(Letter.history.model).write(
-                self._history(Letter, letters, "Generated", when_key="generated_at")
-            )
+            self._write(Referral, referrals, when_key="created_at")
+            self._write(Letter, letters, when_key="generated_at")
             self.counts["referrals"] += len(referrals)
             self.counts["letters"] += len(letters)
             self._links(Case.subjects.through, "subject_id", subject_links)

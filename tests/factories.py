@@ -125,3 +125,19 @@ def subject(code="COMMUNICATIONS"):
 
 def service_area(code="MATERNITY"):
     return ServiceArea.objects.get(code=code)
+
+
+def contact_form_data(summary: str = "Could not get through to the ward for two days.", **extra):
+    """What an officer posts on Log a contact for a new PALS concern, logged five minutes ago;
+    `extra` adds or overrides fields (person_id, organisation, the new-person fields...)."""
+    now = timezone.localtime() - dt.timedelta(minutes=5)
+    return {
+        "channel": "phone",
+        "contacted_on": now.strftime("%d/%m/%Y"),
+        "contacted_time": now.strftime("%H:%M"),
+        "case_choice": "new",
+        "kind": CaseKind.PALS_CONCERN,
+        "relationship": "self",
+        "summary": summary,
+        **extra,
+    }

@@ -2,8 +2,6 @@
 and tampered ids in URLs. Each is stored exactly as typed, shown escaped, never executed, and
 a refusal changes nothing."""
 
-import datetime as dt
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -14,7 +12,13 @@ from casework import services
 from casework.models import Case, CaseParty, PartyRole
 from casework.workflow import CaseKind
 from contacts.models import Contact, Person
-from tests.factories import CaseFactory, PersonFactory, TeamFactory, UserFactory
+from tests.factories import (
+    CaseFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+    contact_form_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -35,22 +39,17 @@ def _assert_shown_escaped(body: str, payload: str):
 
 
 def _contact_post(payload, **extra):
-    now = timezone.localtime() - dt.timedelta(minutes=5)
-    return {
-        "channel": "phone",
-        "contacted_on": now.strftime("%d/%m/%Y"),
-        "contacted_time": now.strftime("%H:%M"),
-        "case_choice": "new",
-        "kind": CaseKind.PALS_CONCERN,
-        "relationship": "self",
-        "summary": payload,
-        "new_person": "1",
-        "person-given_name": payload[:100],
-        "person-family_name": payload[:100],
-        "person-address": payload,
-        "person-postcode": "LS1 4AP",
+    return contact_form_data(
+        payload,
+        new_person="1",
+        **{
+            "person-given_name": payload[:100],
+            "person-family_name": payload[:100],
+            "person-address": payload,
+            "person-postcode": "LS1 4AP",
+        },
         **extra,
-    }
+    )
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)

@@ -11,7 +11,7 @@ from casework.models import Case
 from casework.workflow import CaseKind
 from contacts.models import Contact, TriageStatus
 from reports.forms import ReportFilterForm
-from tests.factories import CaseFactory, OrganisationFactory, PersonFactory
+from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, contact_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +19,7 @@ MANY = 300
 
 
 def _contact_post(**overrides):
-    now = timezone.localtime() - dt.timedelta(minutes=5)
-    data = {
-        "channel": "phone",
-        "contacted_on": now.strftime("%d/%m/%Y"),
-        "contacted_time": now.strftime("%H:%M"),
-        "case_choice": "new",
-        "kind": CaseKind.PALS_CONCERN,
-        "relationship": "self",
-        "summary": "The practice cancelled my appointment.",
-    }
-    data.update(overrides)
-    return data
+    return contact_form_data("The practice cancelled my appointment.", **overrides)
 
 
 @pytest.fixture

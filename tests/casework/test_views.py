@@ -4,29 +4,23 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from casework.models import Case
 from casework.workflow import CaseKind, Status
 from contacts.models import Contact, Person
-from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, subject
+from tests.factories import (
+    CaseFactory,
+    OrganisationFactory,
+    PersonFactory,
+    contact_form_data,
+    subject,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 def _contact_post(**overrides):
-    now = timezone.localtime() - dt.timedelta(minutes=5)
-    data = {
-        "channel": "phone",
-        "contacted_on": now.strftime("%d/%m/%Y"),
-        "contacted_time": now.strftime("%H:%M"),
-        "case_choice": "new",
-        "kind": CaseKind.PALS_CONCERN,
-        "relationship": "self",
-        "summary": "Could not get through to the ward for two days.",
-    }
-    data.update(overrides)
-    return data
+    return contact_form_data(**overrides)
 
 
 def _new_person(**overrides):
