@@ -73,7 +73,7 @@ def lookup_organisations(query: str, limit: int = LOOKUP_LIMIT) -> QuerySet[Orga
     then an exact code, codes starting with it, names starting with it, and the rest by name.
 
     Fewer than LOOKUP_MIN_LENGTH characters match nothing (one letter would match thousands).
-    On PostgreSQL both conditions are served by indexes (contacts migration 0007: the ODS
+    On PostgreSQL both conditions are served by indexes (contacts migration 0008: the ODS
     code's pattern index and a trigram index on the upper-cased name); the LIMIT bounds the rest.
     """
     words = (query or "").split()
