@@ -1,0 +1,54 @@
+"""Covering indexes for the trends and compliance reports (PostgreSQL only).
+
+The reports count a year of cases (half a million at national scale) grouped by kind, month,
+organisation, service area and subject, and a year of complaints by team and organisation.
+With every column those queries read in the index (`INCLUDE`), PostgreSQL answers them with an
+index-only scan of the period's entries instead of reading the whole case table; the partial
+index holds statutory complaints only (kind 'complaint', no reg 8 exclusion), which is all the
+compliance report reads. `id` and `restricted` are there for the restricted-case filter of
+`Case.objects.visible_to`, through which managers' reports count.
+
+SQLite has no covering indexes and serves the reports from the (kind, received_on) index as
+before, so this migration does nothing there. Not in Case.Meta because `include` and the
+partial condition are PostgreSQL's; see reports/queries.py for which query uses which.
+"""
+
+from django.db import migrations
+
+INDEXES = {
+    "case_report_received_idx": (
+        "CREATE INDEX case_report_received_idx ON casework_case (received_on) "
+        "INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id)"
+    ),
+    "case_report_complaint_idx": (
+        "CREATE INDEX case_report_complaint_idx ON casework_case (received_on) "
+        "INCLUDE (status, acknowledged_on, acknowledgement_due, response_sent_on, "
+        "response_due, closed_on, due_on, restricted, id, team_id, organisation_id, "
+        "service_area_id) "
+        "WHERE kind = 'complaint' AND reg8_exclusion = ''"
+    ),
+}
+
+
+def create_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for sql in INDEXES.values():
+        schema_editor.execute(sql)
+
+
+def drop_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name in INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("casework", "0012_history_reason_text"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+    ]
