@@ -7,25 +7,62 @@ Every function takes the base queryset of cases the reader may count (see
 `reports.views.countable_cases`) and a `ReportFilters`, so pages, downloads, the KO41 return
 and the annual report all count the same way.
 
-Indexes these queries lean on (casework.models.Case.Meta): (kind, received_on) for every
-period filter, (organisation, received_on) for the provider and organisation filters,
-(status, due_on) for open and overdue, (team, status) and (assignee, status) for workload;
-added for reports: Case (kind, closed_on) for complaints closed in a year (KO41, the annual
-report; casework migration 0007_report_indexes) and Contact (contacted_at) for contacts per
-month (contacts migration 0002_report_indexes). To be confirmed with the benchmark harness.
+How the trends and compliance pages stay fast at a million cases: rows are counted with
+COUNT(1) (no DISTINCT: only the many-to-many dimensions join, and a (case, subject) pair is
+unique); months are filtered counts, not a truncated date per row; a breakdown and its top
+movers are one grouped query; cases by month in total, by kind, and by kind for the period are
+one; groups are ids, named afterwards from the small tables; compliance counts everything in
+one pass per grouping (open and overdue now included), works out the six-month point and the
+working days in SQL (`AddMonths`, `WorkingDaysBetween`), and on PostgreSQL the median by
+organisation too (`Median`).
+
+Indexes these queries lean on: on PostgreSQL, two covering indexes (casework migration
+0015_report_speed_indexes) give index-only scans of the period: case_report_received_idx,
+(received_on) INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id), for
+the trends (cases by kind and month, by organisation and service area, and the period's case
+ids hash-joined to the subject and staff group rows); and case_report_complaint_idx, the same key over statutory complaints only (WHERE
+kind = 'complaint' AND reg8_exclusion = '') with every compliance column, for the compliance
+page. Contact (contacted_at) (contacts migration 0002_report_indexes) serves contacts per
+month as an index-only scan. Elsewhere, and on SQLite: (kind, received_on) for period filters,
+(organisation, received_on) for the provider and organisation filters, (status, due_on) for
+open and overdue, (team, status) and (assignee, status) for workload, and (kind, closed_on)
+for complaints closed in a year (KO41, the annual report; casework migration
+0007_report_indexes).
 """
 
 import datetime as dt
+import json
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db import NotSupportedError, connection
+from django.db.models import (
+    Aggregate,
+    Count,
+    DateField,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from casework import deadlines
-from casework.models import Case, Referral, ReferralStatus, ServiceArea, Subject, Team
+from casework.models import (
+    Case,
+    Referral,
+    ReferralStatus,
+    ServiceArea,
+    StaffGroup,
+    Subject,
+    Team,
+)
 from casework.workflow import FINISHED, CaseKind, Outcome
 from contacts.models import Contact, Organisation
 
@@ -45,6 +82,12 @@ class ReportFilters:
     kind: str = ""
     subject: Subject | None = None
     service_area: ServiceArea | None = None
+
+
+def count_rows(filter: Q | None = None) -> Count:
+    """COUNT(1), with an optional FILTER: counting rows rather than a column lets PostgreSQL
+    answer from an index that does not hold the column (an index-only scan)."""
+    return Count(Value(1), filter=filter)
 
 
 def financial_year(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -119,31 +162,56 @@ def cases_by_kind(start: dt.date, end: dt.date) -> list[dict]:
     return [{"kind": label, "count": counts.get(value, 0)} for value, label in CaseKind.choices]
 
 
+def _per_month(months: list[dt.date], bounds) -> dict[str, Count]:
+    """One filtered count per month (`m0`, `m1`, ...), `bounds(month)` giving its Q. Comparing
+    each row with the month's bounds costs the database far less than truncating every row's
+    date (a function call per row and, for a timestamp, a time-zone conversion)."""
+    return {f"m{i}": count_rows(filter=bounds(month)) for i, month in enumerate(months)}
+
+
+def _received_in_month(month: dt.date) -> Q:
+    return Q(received_on__range=(month, month_end(month)))
+
+
 def monthly_cases(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
     """Cases received per month of the period (months with none are 0)."""
+    months = months_between(f.start, f.end)
+    counts = received_in_period(cases, f).aggregate(**_per_month(months, _received_in_month))
+    return {m: counts[f"m{i}"] for i, m in enumerate(months)}
+
+
+@dataclass
+class CaseSeries:
+    """Cases received in the period month by month, in total and by kind, and by kind for the
+    whole period: one grouped query (`case_series`), since the total is the sum of the kinds."""
+
+    total: dict[dt.date, int]
+    by_kind: dict[str, dict[dt.date, int]]
+    kind_counts: list[tuple[str, int]]
+
+
+def case_series(cases: QuerySet, f: ReportFilters) -> CaseSeries:
+    months = months_between(f.start, f.end)
     rows = (
         received_in_period(cases, f)
-        .annotate(month=TruncMonth("received_on"))
-        .values_list("month")
-        .annotate(n=Count("id"))
+        .values_list("kind")
+        .annotate(**_per_month(months, _received_in_month))
         .order_by()
     )
-    counts = {_month_key(month): n for month, n in rows}
-    return {m: counts.get(m, 0) for m in months_between(f.start, f.end)}
+    counts = {kind: dict(zip(months, monthly, strict=True)) for kind, *monthly in rows}
+    zero = dict.fromkeys(months, 0)
+    return CaseSeries(
+        total={m: sum(c[m] for c in counts.values()) for m in months},
+        by_kind={kind: counts.get(kind, zero).copy() for kind in CaseKind.values},
+        kind_counts=_ranked(
+            ("kind", kind, sum(monthly.values())) for kind, monthly in counts.items()
+        ),
+    )
 
 
 def monthly_cases_by_kind(cases: QuerySet, f: ReportFilters) -> dict[str, dict[dt.date, int]]:
     """{kind: {month: count}} for every kind, months with none 0."""
-    rows = (
-        received_in_period(cases, f)
-        .annotate(month=TruncMonth("received_on"))
-        .values_list("kind", "month")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    counts = {(kind, _month_key(month)): n for kind, month, n in rows}
-    months = months_between(f.start, f.end)
-    return {kind: {m: counts.get((kind, m), 0) for m in months} for kind in CaseKind.values}
+    return case_series(cases, f).by_kind
 
 
 def monthly_contacts(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
@@ -151,9 +219,13 @@ def monthly_contacts(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
     case (the organisation filters through the contact's own organisation, so contacts still
     in triage count too); with a case filter set, contacts with no case drop out."""
     tz = timezone.get_current_timezone()
+
+    def midnight(day: dt.date) -> dt.datetime:
+        return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
     contacts = Contact.objects.filter(
-        contacted_at__gte=dt.datetime.combine(f.start, dt.time.min, tzinfo=tz),
-        contacted_at__lt=dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        contacted_at__gte=midnight(f.start),
+        contacted_at__lt=midnight(f.end + dt.timedelta(days=1)),
     )
     if f.organisation is not None:
         contacts = contacts.filter(organisation=f.organisation)
@@ -164,14 +236,17 @@ def monthly_contacts(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
     )
     if case_filters != ReportFilters(f.start, f.end):
         contacts = contacts.filter(case__in=apply_filters(cases, case_filters).values("pk"))
-    rows = (
-        contacts.annotate(month=TruncMonth("contacted_at", tzinfo=tz))
-        .values_list("month")
-        .annotate(n=Count("id"))
-        .order_by()
+    months = months_between(f.start, f.end)
+    counts = contacts.aggregate(
+        **_per_month(
+            months,
+            lambda m: Q(
+                contacted_at__gte=midnight(m),
+                contacted_at__lt=midnight(deadlines.add_months(m, 1)),
+            ),
+        )
     )
-    counts = {_month_key(month): n for month, n in rows}
-    return {m: counts.get(m, 0) for m in months_between(f.start, f.end)}
+    return {m: counts[f"m{i}"] for i, m in enumerate(months)}
 
 
 # What each breakdown groups on, and the label of its column.
@@ -183,6 +258,19 @@ DIMENSIONS = {
     "organisation": ("organisation__name", "Organisation"),
 }
 
+# The id the database groups each named dimension on, and the table its names come from:
+# grouping on a small integer and naming the few groups afterwards is far cheaper than joining
+# every case to the names and grouping on text. For subjects and staff groups the group is the
+# many-to-many row's target, counted once per case (the pair is unique), and the cases with
+# none fall into the NULL group of the outer join.
+GROUPED_ON = {
+    "subject": ("subjects", Subject),
+    "service_area": ("service_area", ServiceArea),
+    "staff_group": ("staff_groups", StaffGroup),
+    "organisation": ("organisation", Organisation),
+}
+MANY_TO_MANY = ("subject", "staff_group")
+
 
 def _label(dimension: str, value) -> str:
     if value in (None, ""):
@@ -192,9 +280,105 @@ def _label(dimension: str, value) -> str:
     return value
 
 
-def counts_by(cases: QuerySet, f: ReportFilters, dimension: str) -> list[tuple[str, int]]:
-    """Cases received in the period by one dimension, largest first. A case with several
-    subjects (or staff groups) counts once under each; one with none under "Not recorded"."""
+def _ranked(rows) -> list[tuple[str, int]]:
+    """(dimension, value, count) rows with a count, labelled, largest first."""
+    return sorted(
+        ((_label(dimension, value), n) for dimension, value, n in rows if n),
+        key=lambda r: (-r[1], r[0]),
+    )
+
+
+def _names(model, ids: list) -> dict:
+    """{id: name} for the groups a report found, looked up after grouping in one query: by id
+    for a few, or the whole (small) table when there are many, rather than a query with
+    thousands of parameters."""
+    ids = [i for i in ids if i is not None]
+    names = model.objects.order_by()
+    if len(ids) <= 500:
+        names = names.filter(pk__in=ids)
+    return dict(names.values_list("pk", "name"))
+
+
+@dataclass
+class Breakdown:
+    """Cases received in the period by one dimension (largest first), and the top movers
+    between the last two months of the period."""
+
+    counts: list[tuple[str, int]]
+    movers: list[tuple[str, int, int, int]]
+
+
+def _movers_months(f: ReportFilters) -> tuple[dt.date, dt.date] | None:
+    """The month before the last month of the period, and the last; None when the period
+    does not reach back into the month before."""
+    latest = f.end.replace(day=1)
+    previous = deadlines.add_months(latest, -1)
+    if previous < f.start.replace(day=1):
+        return None
+    return previous, latest
+
+
+def breakdown(
+    cases: QuerySet, f: ReportFilters, dimension: str, movers: bool = True, limit: int = 5
+) -> Breakdown:
+    """Cases received in the period by one dimension, and (with `movers`) the `limit`
+    categories whose count changed most between the last two months, in one grouped query
+    over both date ranges. A case with several subjects (or staff groups) counts once under
+    each; one with none under "Not recorded"."""
+    window = _movers_months(f) if movers else None
+    lowest, highest = f.start, f.end
+    if window is None:
+        measures = {"n": count_rows()}
+    else:
+        previous, latest = window
+        lowest, highest = min(lowest, previous), max(highest, month_end(latest))
+        measures = {
+            "n": count_rows(filter=Q(received_on__range=(f.start, f.end))),
+            "before": count_rows(filter=_received_in_month(previous)),
+            "after": count_rows(filter=_received_in_month(latest)),
+        }
+    group_on, model = GROUPED_ON.get(dimension, (dimension, None))
+    grouped = (
+        apply_filters(cases, f)
+        .filter(received_on__range=(lowest, highest))
+        .values(group_on)
+        .annotate(**measures)
+    )
+    rows = list(grouped.order_by())
+    if model is None:
+        for r in rows:
+            r["name"] = r[group_on]
+    else:
+        names = _names(model, [r[group_on] for r in rows])
+        if dimension in MANY_TO_MANY and len(set(names.values())) < len(names):
+            # Two of the categories share a name: a case under both counts once under it,
+            # which only counting distinct cases by name can tell.
+            return _breakdown_by_name(cases, f, dimension, window, limit)
+        for r in rows:
+            r["name"] = names.get(r[group_on])
+    totals: dict[object, int] = defaultdict(int)
+    changes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for r in rows:
+        totals[r["name"]] += r["n"]
+        if window is not None:
+            change = changes[_label(dimension, r["name"])]
+            change[0] += r["before"]
+            change[1] += r["after"]
+    return Breakdown(
+        counts=_ranked((dimension, value, n) for value, n in totals.items()),
+        movers=_movers(changes, limit),
+    )
+
+
+def _movers(changes: dict[str, list[int]], limit: int) -> list[tuple[str, int, int, int]]:
+    movers = [(name, a, b, b - a) for name, (a, b) in changes.items() if a != b]
+    movers.sort(key=lambda r: (-abs(r[3]), r[0]))
+    return movers[:limit]
+
+
+def _breakdown_by_name(cases, f, dimension, window, limit) -> Breakdown:
+    """`breakdown` for a many-to-many dimension whose names are not unique: distinct cases
+    grouped by name (slower; only when an administrator has given two codes one name)."""
     field, _ = DIMENSIONS[dimension]
     rows = (
         received_in_period(cases, f)
@@ -202,7 +386,27 @@ def counts_by(cases: QuerySet, f: ReportFilters, dimension: str) -> list[tuple[s
         .annotate(n=Count("id", distinct=True))
         .order_by()
     )
-    return sorted(((_label(dimension, v), n) for v, n in rows), key=lambda r: (-r[1], r[0]))
+    changes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    if window is not None:
+        previous, latest = window
+        for value, month, n in (
+            apply_filters(cases, f)
+            .filter(received_on__range=(previous, month_end(latest)))
+            .annotate(month=TruncMonth("received_on"))
+            .values_list(field, "month")
+            .annotate(n=Count("id", distinct=True))
+            .order_by()
+        ):
+            changes[_label(dimension, value)][0 if _month_key(month) == previous else 1] += n
+    return Breakdown(
+        counts=_ranked((dimension, value, n) for value, n in rows), movers=_movers(changes, limit)
+    )
+
+
+def counts_by(cases: QuerySet, f: ReportFilters, dimension: str) -> list[tuple[str, int]]:
+    """Cases received in the period by one dimension, largest first. A case with several
+    subjects (or staff groups) counts once under each; one with none under "Not recorded"."""
+    return breakdown(cases, f, dimension, movers=False).counts
 
 
 def top_movers(
@@ -210,33 +414,16 @@ def top_movers(
 ) -> list[tuple[str, int, int, int]]:
     """(name, previous month, latest month, change) for the categories whose count changed
     most between the last two months of the period, biggest change first."""
-    field, _ = DIMENSIONS[dimension]
-    latest = f.end.replace(day=1)
-    previous = deadlines.add_months(latest, -1)
-    if previous < f.start.replace(day=1):
-        return []
-    rows = (
-        apply_filters(cases, f)
-        .filter(received_on__range=(previous, month_end(latest)))
-        .annotate(month=TruncMonth("received_on"))
-        .values_list(field, "month")
-        .annotate(n=Count("id", distinct=True))
-        .order_by()
-    )
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for value, month, n in rows:
-        counts[_label(dimension, value)][0 if _month_key(month) == previous else 1] += n
-    movers = [(name, a, b, b - a) for name, (a, b) in counts.items() if a != b]
-    movers.sort(key=lambda r: (-abs(r[3]), r[0]))
-    return movers[:limit]
+    return breakdown(cases, f, dimension, limit=limit).movers
 
 
 # Compliance ---------------------------------------------------------------------------------
 
 GROUPS = {
-    "team": ("team__name", "Team"),
-    "organisation": ("organisation__name", "Organisation"),
+    "team": ("team", "Team"),
+    "organisation": ("organisation", "Organisation"),
 }
+GROUP_MODELS = {"team": Team, "organisation": Organisation}
 
 
 @dataclass
@@ -258,11 +445,234 @@ class Compliance:
     overdue_now: int = 0
 
 
-def compliance(
-    cases: QuerySet, f: ReportFilters, today: dt.date, group: str | None = None
-) -> list[Compliance]:
-    """Compliance figures for statutory complaints received in the period, overall (one row)
-    or by team or organisation. Open and overdue are now, whenever the complaint came in.
+class AddMonths(Func):
+    """A date `months` calendar months later, clamped to the last day of a shorter month, as
+    `casework.deadlines.add_months` (31 Aug + 6 months is 28 Feb): PostgreSQL's interval
+    arithmetic clamps the same way; SQLite rolls over, so the end of the month caps it."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, months: int):
+        super().__init__(expression)
+        self.months = int(months)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("AddMonths is written for PostgreSQL and SQLite.")
+
+    def as_postgresql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(({sql}) + make_interval(months => {self.months}))::date", params
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        later = f"date({sql}, '{self.months:+d} months')"
+        month_end = f"date({sql}, 'start of month', '{self.months + 1:+d} months', '-1 day')"
+        return f"min({later}, {month_end})", [*params, *params]
+
+
+EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+class WorkingDaysBetween(Func):
+    """`casework.deadlines.working_days_between(start, end)` in SQL: the working days after
+    `start` up to and including `end`, 0 when `end` is not after `start`.
+
+    Counted as W(end) - W(start), where W(d) is the weekdays from 1 Jan 0001 (a Monday) up to
+    d less the weekday bank holidays up to d; `holidays` must list every weekday bank holiday
+    of the years the dates span (`weekday_holidays`)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, start, end, holidays: list[dt.date]):
+        super().__init__(start, end)
+        self.holidays = sorted(holidays)
+
+    def as_sql(self, compiler, connection, **extra):
+        raise NotSupportedError("WorkingDaysBetween is written for PostgreSQL and SQLite.")
+
+    def _counted(self, compiler, ordinal, holidays_up_to, greatest, least):
+        parts = []
+        for expression in self.source_expressions:
+            sql, params = compiler.compile(expression)
+            day = ordinal.format(sql)
+            held, held_params = holidays_up_to(sql, params)
+            parts.append(
+                (
+                    f"(({day}) / 7 * 5 + {least}(({day}) %% 7, 5) - {held})",
+                    [*params, *params, *held_params],
+                )
+            )
+        (start, start_params), (end, end_params) = parts
+        return f"{greatest}({end} - {start}, 0)", [*end_params, *start_params]
+
+    def as_postgresql(self, compiler, connection, **extra):
+        def holidays_up_to(sql, params):
+            if not self.holidays:
+                return "0", []
+            return f"width_bucket({sql}, %s::date[])", [*params, self.holidays]
+
+        ordinal = "({}) - DATE '1970-01-01' + " + str(EPOCH_ORDINAL)
+        return self._counted(compiler, ordinal, holidays_up_to, "GREATEST", "LEAST")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        def holidays_up_to(sql, params):
+            days = json.dumps([d.isoformat() for d in self.holidays])
+            return f"(SELECT count(*) FROM json_each(%s) WHERE value <= {sql})", [days, *params]
+
+        ordinal = "CAST(julianday({}) - 2440587.5 AS INTEGER) + " + str(EPOCH_ORDINAL)
+        return self._counted(compiler, ordinal, holidays_up_to, "max", "min")
+
+
+def weekday_holidays(first_year: int, last_year: int) -> list[dt.date]:
+    """The Monday-to-Friday days that are not working days (bank holidays) in those years."""
+    day, last = dt.date(first_year, 1, 1), dt.date(last_year, 12, 31)
+    holidays = []
+    while day <= last:
+        if day.weekday() < 5 and not deadlines.is_working_day(day):
+            holidays.append(day)
+        day += dt.timedelta(days=1)
+    return holidays
+
+
+class Median(Aggregate):
+    """The median (PostgreSQL's `percentile_cont(0.5)`): the middle value, or the mean of the
+    two middle values when the count is even, as `weighted_median`."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+@dataclass
+class _Counted:
+    """One group's compliance counts as the database gave them: its name (when grouped on a
+    team or organisation), the counts, and either the median working days to respond (worked
+    out in the database) or the (working days, how many) pairs to work it out from."""
+
+    name: object
+    counts: dict
+    median: float | None = None
+    durations: list[tuple[int, int]] | None = None
+
+
+COMPLIANCE_COUNTS = (
+    "received",
+    "acknowledgement_measured",
+    "acknowledged_in_time",
+    "responded",
+    "responded_in_time",
+    "over_six_months",
+    "open_now",
+    "overdue_now",
+)
+
+
+def _count_compliance(
+    complaints: QuerySet,
+    f: ReportFilters,
+    today: dt.date,
+    key: str | None,
+    named_from=None,
+    median_in_database: bool = False,
+) -> dict[object, _Counted]:
+    """Compliance counts of `complaints` grouped on `key` (a column: "team", "organisation"),
+    named from `named_from` after grouping, or for the whole set if `key` is None.
+
+    Every count comes from one pass over the complaints received in the period or still open.
+    The median working days to respond is worked out in that pass too with
+    `median_in_database` (PostgreSQL); otherwise a second query groups the responses to (key,
+    working days, how many) and the medians are worked out from those pairs, as they are for
+    groups that share a name (two organisations called the same are one row)."""
+    in_period = Q(received_on__range=(f.start, f.end))
+    responded = in_period & Q(response_sent_on__isnull=False)
+    unfinished = ~Q(status__in=FINISHED)
+    # reg 14(4): answered, closed or still open on or after the six-month point.
+    past_six_months = GreaterThanOrEqual(
+        Coalesce("response_sent_on", "closed_on", Value(today, DateField())),
+        AddMonths("received_on", deadlines.RESPONSE_MONTHS),
+    )
+    # Working days need the bank holidays (reg 2) of every year from the earliest receipt to
+    # the latest response, which is never after today (responses cannot be recorded ahead).
+    holidays = weekday_holidays(f.start.year, max(f.start.year, f.end.year, today.year))
+    working_days = WorkingDaysBetween("received_on", "response_sent_on", holidays)
+    measures = {
+        "received": count_rows(filter=in_period),
+        "acknowledgement_measured": count_rows(
+            filter=in_period
+            & (Q(acknowledged_on__isnull=False) | Q(acknowledgement_due__lt=today)),
+        ),
+        "acknowledged_in_time": count_rows(
+            filter=in_period & Q(acknowledged_on__lte=F("acknowledgement_due"))
+        ),
+        "responded": count_rows(filter=responded),
+        "responded_in_time": count_rows(
+            filter=in_period & Q(response_sent_on__lte=F("response_due"))
+        ),
+        "over_six_months": count_rows(filter=in_period & Q(past_six_months)),
+        # Open and overdue now, whenever the complaint came in.
+        "open_now": count_rows(filter=unfinished),
+        "overdue_now": count_rows(filter=unfinished & Q(due_on__lt=today)),
+    }
+    if median_in_database:
+        measures["median"] = Median(working_days, filter=responded)
+    counted = complaints.filter(in_period | unfinished)
+    if key is None:
+        rows = [counted.aggregate(**measures)]
+    else:
+        rows = list(counted.values(key).annotate(**measures).order_by())
+        if named_from is not None:
+            names = _names(named_from, [r[key] for r in rows])
+            for r in rows:
+                r["name"] = names.get(r[key])
+    groups = {
+        r.get(key): _Counted(
+            r.get("name"), {name: r[name] for name in COMPLIANCE_COUNTS}, r.get("median")
+        )
+        for r in rows
+    }
+    if median_in_database:
+        names = defaultdict(list)
+        for group_id, group in groups.items():
+            names[group.name].append(group_id)
+        pending = [i for ids in names.values() if len(ids) > 1 for i in ids]
+    else:
+        pending = list(groups)
+    if not pending:
+        return groups
+    for group_id in pending:
+        groups[group_id].durations = []
+    durations = complaints.filter(responded)
+    if key is not None and len(pending) < len(groups):
+        durations = durations.filter(**{f"{key}__in": pending})
+    for *group, days, n in (
+        durations.annotate(days=working_days)
+        .values_list(*([key] if key else []), "days")
+        .annotate(n=count_rows())
+        .order_by()
+    ):
+        groups[group[0] if key else None].durations.append((days, n))
+    return groups
+
+
+def _compliance_row(label: str, groups: list[_Counted]) -> Compliance:
+    if len(groups) == 1 and groups[0].durations is None:
+        return Compliance(label, **groups[0].counts, median_working_days=groups[0].median)
+    row = Compliance(label=label)
+    durations = []
+    for group in groups:
+        for name, n in group.counts.items():
+            setattr(row, name, getattr(row, name) + n)
+        durations += group.durations
+    row.median_working_days = weighted_median(durations)
+    return row
+
+
+def compliance_tables(
+    cases: QuerySet, f: ReportFilters, today: dt.date, groups: tuple[str, ...] = ()
+) -> dict[str | None, list[Compliance]]:
+    """Compliance figures for statutory complaints received in the period: {None: [the overall
+    row], group: [a row per team or organisation], ...} for each of `groups`. Open and overdue
+    are now, whenever the complaint came in.
 
     - acknowledged in time: of complaints acknowledged, or whose acknowledgement is due
       before today, those acknowledged on or before `acknowledgement_due`;
@@ -271,71 +681,44 @@ def compliance(
     - over six months: of complaints received, those answered (or closed, or still open today)
       on or after the six-month point (`casework.deadlines.six_month_point`);
     - median working days from receipt to the response sent (reg 2 working days).
+
+    Each complaint has one team and one organisation, so the overall row is the sum of the
+    first group's rows (their working days pooled for the median) and costs no query of its
+    own. Rows are grouped on the team or organisation id and named afterwards; two
+    organisations with one name share a row, as they always have.
     """
-    field = GROUPS[group][0] if group else None
-    keys = [field] if field else []
-    complaints = statutory_complaints(received_in_period(cases, f))
-    rows: dict[object, Compliance] = {}
-
-    def row(key) -> Compliance:
-        if key not in rows:
-            label = "All complaints" if not field else (key or NO_VALUE)
-            rows[key] = Compliance(label=label)
-        return rows[key]
-
-    measures = {
-        "received": Count("id"),
-        "acknowledgement_measured": Count(
-            "id", filter=Q(acknowledged_on__isnull=False) | Q(acknowledgement_due__lt=today)
-        ),
-        "acknowledged_in_time": Count(
-            "id", filter=Q(acknowledged_on__lte=F("acknowledgement_due"))
-        ),
-        "responded": Count("id", filter=Q(response_sent_on__isnull=False)),
-        "responded_in_time": Count("id", filter=Q(response_sent_on__lte=F("response_due"))),
-    }
-    for r in _grouped(complaints, field, measures):
-        target = row(r.get(field) if field else None)
-        for name in measures:
-            setattr(target, name, r[name])
-
-    # Six months and working days are calendar rules the database cannot apply (the
-    # end-of-month clamp, bank holidays), so the database first collapses the complaints to
-    # distinct (group, received, answered, closed) date combinations with a count, and only
-    # those — a few hundred a year per group, not one per complaint — are looped over here.
-    durations: dict[object, list[tuple[int, int]]] = defaultdict(list)
-    combinations = (
-        complaints.values_list(*keys, "received_on", "response_sent_on", "closed_on")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    for values in combinations:
-        key = values[0] if field else None
-        received, sent, closed, n = values[-4:]
-        finished = sent or closed or today
-        if deadlines.is_past_six_months(received, finished):
-            row(key).over_six_months += n
-        if sent is not None:
-            durations[key].append((deadlines.working_days_between(received, sent), n))
-    for key, pairs in durations.items():
-        row(key).median_working_days = weighted_median(pairs)
-
-    now = statutory_complaints(apply_filters(cases, f)).unfinished()
-    current = {"open_now": Count("id"), "overdue_now": Count("id", filter=Q(due_on__lt=today))}
-    for r in _grouped(now, field, current):
-        target = row(r.get(field) if field else None)
-        target.open_now, target.overdue_now = r["open_now"], r["overdue_now"]
-
-    if not field:
-        return [row(None)]
-    return sorted(rows.values(), key=lambda c: (c.label == NO_VALUE, c.label))
+    complaints = statutory_complaints(apply_filters(cases, f))
+    tables: dict[str | None, list[Compliance]] = {}
+    for group in groups:
+        key, _ = GROUPS[group]
+        # The first grouping also gives the overall median, so it keeps its working days.
+        counted = _count_compliance(
+            complaints,
+            f,
+            today,
+            key,
+            named_from=GROUP_MODELS[group],
+            median_in_database=bool(tables) and connection.vendor == "postgresql",
+        )
+        if None not in tables:
+            tables[None] = [_compliance_row("All complaints", list(counted.values()))]
+        by_name: dict[object, list[_Counted]] = defaultdict(list)
+        for group_counts in counted.values():
+            by_name[group_counts.name].append(group_counts)
+        rows = [_compliance_row(name or NO_VALUE, parts) for name, parts in by_name.items()]
+        tables[group] = sorted(rows, key=lambda c: (c.label == NO_VALUE, c.label))
+    if None not in tables:
+        counted = _count_compliance(complaints, f, today, None)
+        tables[None] = [_compliance_row("All complaints", list(counted.values()))]
+    return tables
 
 
-def _grouped(cases: QuerySet, field: str | None, measures: dict) -> list[dict]:
-    """One row per value of `field` (a GROUP BY), or a single row for the whole set."""
-    if field is None:
-        return [cases.aggregate(**measures)]
-    return list(cases.values(field).annotate(**measures).order_by())
+def compliance(
+    cases: QuerySet, f: ReportFilters, today: dt.date, group: str | None = None
+) -> list[Compliance]:
+    """Compliance figures for statutory complaints received in the period, overall (one row)
+    or by team or organisation (see `compliance_tables`)."""
+    return compliance_tables(cases, f, today, (group,) if group else ())[group]
 
 
 def weighted_median(pairs: list[tuple[int, int]]) -> float | None:

@@ -129,6 +129,9 @@ def overview(request):
     )
 
 
+MOVER_DIMENSIONS = ("subject", "service_area", "organisation")
+
+
 @role_required(*READERS)
 def trends(request):
     form, f = _filter_form(request)
@@ -138,8 +141,8 @@ def trends(request):
     if f is not None:
         cases = countable_cases(request.user)
         contacts = queries.monthly_contacts(cases, f)
-        all_cases = queries.monthly_cases(cases, f)
-        by_kind = queries.monthly_cases_by_kind(cases, f)
+        series = queries.case_series(cases, f)
+        all_cases, by_kind = series.total, series.by_kind
         context["empty"] = not any(contacts.values()) and not any(all_cases.values())
         chart_list = [
             _chart("contacts-by-month", "Contacts", contacts, figures),
@@ -152,6 +155,12 @@ def trends(request):
         ]
         context["charts"] = [] if context["empty"] else chart_list
         tables += [c["table"] for c in chart_list]
+        # One grouped query per dimension gives its counts and its top movers.
+        counted = {"kind": queries.Breakdown(series.kind_counts, [])}
+        for dimension in ("subject", "service_area", "staff_group", "organisation"):
+            counted[dimension] = queries.breakdown(
+                cases, f, dimension, movers=dimension in MOVER_DIMENSIONS
+            )
         breakdowns = []
         for dimension in ("kind", "subject", "service_area", "staff_group", "organisation"):
             label = queries.DIMENSIONS[dimension][1]
@@ -159,13 +168,13 @@ def trends(request):
                 f"by-{dimension.replace('_', '-')}",
                 f"Cases by {label.lower()}",
                 [label, "Cases"],
-                [[name, figures.count(n)] for name, n in queries.counts_by(cases, f, dimension)],
+                [[name, figures.count(n)] for name, n in counted[dimension].counts],
             )
             breakdowns.append(table)
         movers = []
-        for dimension in ("subject", "service_area", "organisation"):
+        for dimension in MOVER_DIMENSIONS:
             label = queries.DIMENSIONS[dimension][1]
-            rows = queries.top_movers(cases, f, dimension)
+            rows = counted[dimension].movers
             movers.append(
                 Table(
                     f"movers-{dimension.replace('_', '-')}",
@@ -225,7 +234,8 @@ def compliance(request):
     if f is not None:
         cases = countable_cases(request.user)
         today = timezone.localdate()
-        overall = queries.compliance(cases, f, today)
+        by = queries.compliance_tables(cases, f, today, ("team", "organisation"))
+        overall = by[None]
         context["empty"] = not overall[0].received
         tables = [
             Table(
@@ -238,13 +248,13 @@ def compliance(request):
                 "by-team",
                 "By team",
                 ["Team", *COMPLIANCE_COLUMNS],
-                _compliance_rows(queries.compliance(cases, f, today, "team"), figures),
+                _compliance_rows(by["team"], figures),
             ),
             Table(
                 "by-organisation",
                 "By organisation",
                 ["Organisation", *COMPLIANCE_COLUMNS],
-                _compliance_rows(queries.compliance(cases, f, today, "organisation"), figures),
+                _compliance_rows(by["organisation"], figures),
             ),
         ]
         context["tables"] = tables

@@ -46,7 +46,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casework", "0012_history_reason_text"),
+        ("casework", "0014_case_search_indexes"),
     ]
 
     operations = [
