@@ -20,14 +20,14 @@ Indexes these queries lean on: on PostgreSQL, two covering indexes (casework mig
 0015_report_speed_indexes) give index-only scans of the period: case_report_received_idx,
 (received_on) INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id), for
 the trends (cases by kind and month, by organisation and service area, and the period's case
-ids hash-joined to the subject and staff group rows); and case_report_complaint_idx, the same key over statutory complaints only (WHERE
-kind = 'complaint' AND reg8_exclusion = '') with every compliance column, for the compliance
-page. Contact (contacted_at) (contacts migration 0002_report_indexes) serves contacts per
-month as an index-only scan. Elsewhere, and on SQLite: (kind, received_on) for period filters,
-(organisation, received_on) for the provider and organisation filters, (status, due_on) for
-open and overdue, (team, status) and (assignee, status) for workload, and (kind, closed_on)
-for complaints closed in a year (KO41, the annual report; casework migration
-0007_report_indexes).
+ids hash-joined to the subject and staff group rows); and case_report_complaint_idx, the same
+key over statutory complaints only (WHERE kind = 'complaint' AND reg8_exclusion = '') with
+every compliance column, for the compliance page. Contact (contacted_at) (contacts migration
+0002_report_indexes) serves contacts per month as an index-only scan. Elsewhere, and on
+SQLite: (kind, received_on) for period filters, (organisation, received_on) for the provider
+and organisation filters, (status, due_on) for open and overdue, (team, status) and (assignee,
+status) for workload, and (kind, closed_on) for complaints closed in a year (KO41, the annual
+report; casework migration 0007_report_indexes).
 """
 
 import datetime as dt
