@@ -5,10 +5,11 @@ every cell in the template language cost seconds a page, this costs milliseconds
 and the escaping are the template's (`render_value_in_context`, as `{{ cell }}` does).
 """
 
+import html
+
 from django import template
 from django.conf import settings
 from django.template.base import render_value_in_context
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -24,29 +25,31 @@ FIGURE = '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
 def table_rows(context, table):
     """Every `<tr>` of `table.rows`: the first cell a row header, then label cells up to
     `table.label_columns`, then right-aligned figures."""
-    plain_numbers = context.autoescape and not settings.USE_THOUSAND_SEPARATOR
+    plain = context.autoescape and not settings.USE_THOUSAND_SEPARATOR
+    cells: dict = {}  # the same figures ("0", "–", "100%") come up again and again
+
+    def cell(value) -> str:
+        # Counts (ints) and formatted figures and names (plain strings) take the short way,
+        # which gives what the template would (no thousand separators; html.escape is what
+        # Django's escape runs); anything else goes the template's way.
+        kind = type(value)
+        if plain and (kind is int or kind is str):
+            key = (kind, value)
+            if key not in cells:
+                cells[key] = str(value) if kind is int else html.escape(value)
+            return cells[key]
+        return render_value_in_context(value, context)
+
     out = []
     for row in table.rows:
         out.append(ROW_START)
-        for i, cell in enumerate(row):
+        for i, value in enumerate(row):
             if i == 0:
                 markup = HEADER
             elif i < table.label_columns:
                 markup = LABEL
             else:
                 markup = FIGURE
-            out.append(markup.format(_cell(cell, context, plain_numbers)))
+            out.append(markup.format(cell(value)))
         out.append(ROW_END)
     return mark_safe("".join(out))
-
-
-def _cell(value, context, plain_numbers: bool) -> str:
-    """`{{ value }}`: the counts (ints) and the formatted figures and names (strings) a table
-    holds take the short way, which gives what the template would; anything else goes the
-    template's way."""
-    if plain_numbers:
-        if type(value) is int:
-            return str(value)
-        if type(value) is str:
-            return conditional_escape(value)
-    return render_value_in_context(value, context)
