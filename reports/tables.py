@@ -27,10 +27,21 @@ class Table:
     # How many leading columns are labels; the rest are figures (right-aligned).
     label_columns: int = 1
     empty_message: str = "Nothing to count in this period."
+    # At most this many rows on the page (the first ones; the download has them all): a table
+    # with a row per organisation in the directory would otherwise be thousands of rows.
+    page_limit: int | None = None
 
     @property
     def is_empty(self) -> bool:
         return not self.rows
+
+    @property
+    def page_rows(self) -> list[list]:
+        return self.rows[: self.page_limit] if self.page_limit else self.rows
+
+    @property
+    def rows_not_shown(self) -> int:
+        return len(self.rows) - len(self.page_rows)
 
 
 class Figures:

@@ -32,6 +32,10 @@ from .tables import Figures, Table, csv_response, xlsx_response
 READERS = (MANAGER, COMMISSIONER)
 
 
+# Rows of a long table shown on a page (the largest first); downloads have every row.
+PAGE_ROWS = 100
+
+
 def countable_cases(user):
     if has_role(user, MANAGER):
         return Case.objects.visible_to(user)
@@ -169,6 +173,7 @@ def trends(request):
                 f"Cases by {label.lower()}",
                 [label, "Cases"],
                 [[name, figures.count(n)] for name, n in counted[dimension].counts],
+                page_limit=PAGE_ROWS,
             )
             breakdowns.append(table)
         movers = []
@@ -252,9 +257,12 @@ def compliance(request):
             ),
             Table(
                 "by-organisation",
-                "By organisation",
+                "By organisation, most complaints first",
                 ["Organisation", *COMPLIANCE_COLUMNS],
-                _compliance_rows(by["organisation"], figures),
+                _compliance_rows(
+                    sorted(by["organisation"], key=lambda c: (-c.received, c.label)), figures
+                ),
+                page_limit=PAGE_ROWS,
             ),
         ]
         context["tables"] = tables

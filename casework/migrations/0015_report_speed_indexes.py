@@ -15,40 +15,30 @@ partial condition are PostgreSQL's; see reports/queries.py for which query uses 
 
 from django.db import migrations
 
-INDEXES = {
-    "case_report_received_idx": (
-        "CREATE INDEX case_report_received_idx ON casework_case (received_on) "
-        "INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id)"
-    ),
-    "case_report_complaint_idx": (
-        "CREATE INDEX case_report_complaint_idx ON casework_case (received_on) "
-        "INCLUDE (status, acknowledged_on, acknowledgement_due, response_sent_on, "
-        "response_due, closed_on, due_on, restricted, id, team_id, organisation_id, "
-        "service_area_id) "
-        "WHERE kind = 'complaint' AND reg8_exclusion = ''"
-    ),
-}
-
-
-def create_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for sql in INDEXES.values():
-        schema_editor.execute(sql)
-
-
-def drop_indexes(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    for name in INDEXES:
-        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+from contacts.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):
+    atomic = False
+
     dependencies = [
         ("casework", "0014_case_search_indexes"),
     ]
 
     operations = [
-        migrations.RunPython(create_indexes, drop_indexes, elidable=False),
+        postgres_indexes(
+            {
+                "case_report_received_idx": (
+                    "casework_case (received_on) "
+                    "INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id)"
+                ),
+                "case_report_complaint_idx": (
+                    "casework_case (received_on) "
+                    "INCLUDE (status, acknowledged_on, acknowledgement_due, response_sent_on, "
+                    "response_due, closed_on, due_on, restricted, id, team_id, organisation_id, "
+                    "service_area_id) "
+                    "WHERE kind = 'complaint' AND reg8_exclusion = ''"
+                ),
+            }
+        )
     ]

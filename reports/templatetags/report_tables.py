@@ -23,7 +23,7 @@ FIGURE = '<td class="nhsuk-table__cell nhsuk-table__cell--numeric">{}</td>'
 
 @register.simple_tag(takes_context=True)
 def table_rows(context, table):
-    """Every `<tr>` of `table.rows`: the first cell a row header, then label cells up to
+    """Every `<tr>` of `table.page_rows`: the first cell a row header, then label cells up to
     `table.label_columns`, then right-aligned figures."""
     plain = context.autoescape and not settings.USE_THOUSAND_SEPARATOR
     cells: dict = {}  # the same figures ("0", "–", "100%") come up again and again
@@ -41,7 +41,7 @@ def table_rows(context, table):
         return render_value_in_context(value, context)
 
     out = []
-    for row in table.rows:
+    for row in table.page_rows:
         out.append(ROW_START)
         for i, value in enumerate(row):
             if i == 0:

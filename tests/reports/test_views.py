@@ -197,3 +197,22 @@ def test_ko41_form_explains_bad_input_by_the_field(client, commissioner, cases):
     assert "so write 2025-26" in html
     assert "No organisation has the ODS code &quot;ZZ9&quot;" in html
     assert 'value="2025-27"' in html
+
+
+def test_a_long_table_shows_the_largest_hundred_rows_and_downloads_them_all(client, manager, by):
+    from reports.views import PAGE_ROWS
+
+    day = dt.date(2025, 10, 1)
+    for n in range(PAGE_ROWS + 3):
+        org = OrganisationFactory(name=f"Practice {n:03d}")
+        for _ in range(2 if n == 0 else 1):
+            make_case(by, day, organisation=org)
+    client.force_login(manager)
+    period = {"start": "01/10/2025", "end": "31/10/2025"}
+    page = client.get(reverse("reports:compliance"), period).content.decode()
+    assert "The 100 largest are shown here; 3 more are in the download." in page
+    assert page.index("Practice 000") < page.index("Practice 001")  # most complaints first
+    csv = client.get(
+        reverse("reports:compliance"), {**period, "download": "csv", "table": "by-organisation"}
+    ).content.decode()
+    assert all(f"Practice {n:03d}" in csv for n in range(PAGE_ROWS + 3))
