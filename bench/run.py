@@ -38,7 +38,9 @@ def _setup_django(database_url: str | None):
     os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     # One key for this process and the gunicorn it starts, so its session cookie is valid.
     os.environ.setdefault("SECRET_KEY", "benchmark-only-" + "x" * 40)
-    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+    # The test client's host must be allowed whatever the environment says.
+    hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ["ALLOWED_HOSTS"] = hosts + ",testserver"
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -113,6 +115,10 @@ class Bench:
                 timings.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured.captured_queries))
             statuses.add(response.status_code)
+        failed = sorted(code for code in statuses if code >= 400)
+        if failed:
+            # A page that failed is not a fast page: stop rather than print its timing.
+            raise RuntimeError(f"{name}: the request answered HTTP {failed}, not the page")
         floor = None
         if floor_sql:
             floor_times = []

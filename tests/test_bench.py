@@ -30,3 +30,12 @@ def test_quick_benchmark_measures_every_operation():
 def test_percentile_interpolates_between_ranks():
     assert bench_run.percentile([10, 20, 30, 40], 0.5) == 25
     assert bench_run.percentile([1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 0.95) == pytest.approx(9.55)
+
+
+def test_a_page_that_fails_stops_the_benchmark_instead_of_being_timed():
+    from types import SimpleNamespace
+
+    bench = bench_run.Bench(iterations=2, warmup=0)
+    with pytest.raises(RuntimeError, match="HTTP \\[400\\]"):
+        bench.measure("broken page", lambda client: SimpleNamespace(status_code=400))
+    assert bench.results == []
