@@ -220,38 +220,61 @@ def case_history(case: Case, parts: bool = True) -> list[HistoryEntry]:
     """Every recorded change to the case and its parts (or, with parts=False, to the case
     record alone), newest first: who, when, which fields changed from what to what, and the
     reason given."""
-    sources = [
-        (Case, list(case.history.select_related("history_user").order_by("history_id"))),
-        (
-            Contact,
-            list(
-                Contact.history.filter(case_id=case.pk)
-                .select_related("history_user")
-                .order_by("history_id")
-            ),
-        ),
-        (
-            CaseParty,
-            list(
-                CaseParty.history.filter(case_id=case.pk)
-                .select_related("history_user")
-                .order_by("history_id")
-            ),
-        ),
-        (
-            Referral,
-            list(
-                Referral.history.filter(case_id=case.pk)
-                .select_related("history_user")
-                .order_by("history_id")
-            ),
-        ),
+    return _history(case, parts, limit=None)[0]
+
+
+def latest_case_history(case: Case, limit: int) -> tuple[list[HistoryEntry], bool]:
+    """The newest `limit` changes to the case and its parts, and whether there are older
+    ones. Only the newest rows of each history table are read (plus, for a change whose
+    previous version is older, that version, to show what changed), so a case with
+    hundreds of changes costs what one with fifty does."""
+    return _history(case, True, limit)
+
+
+def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
+    """(rows shown, earlier versions they are compared with, whether rows were left out)."""
+    queryset = queryset.select_related("history_user")
+    if limit is None:
+        return list(queryset.order_by("history_id")), [], False
+    newest = list(queryset.order_by("-history_id")[: limit + 1])[::-1]
+    truncated = len(newest) > limit
+    rows = newest[1:] if truncated else newest
+    seen: set = set()
+    need = set()
+    for record in rows:
+        if record.history_type == "~" and record.id not in seen:
+            need.add(record.id)
+        seen.add(record.id)
+    earlier = []
+    if truncated and need:
+        # The version before each object's oldest shown change (one query whatever the rows).
+        before = {}
+        for record in queryset.filter(id__in=need, history_id__lt=rows[0].history_id).order_by(
+            "history_id"
+        ):
+            before[record.id] = record
+        earlier = list(before.values())
+    return rows, earlier, truncated
+
+
+def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEntry], bool]:
+    querysets = [
+        (Case, case.history.all()),
+        (Contact, Contact.history.filter(case_id=case.pk)),
+        (CaseParty, CaseParty.history.filter(case_id=case.pk)),
+        (Referral, Referral.history.filter(case_id=case.pk)),
     ]
     if not parts:
-        sources = sources[:1]
+        querysets = querysets[:1]
+    sources, seeds, more = [], {}, False
+    for model, queryset in querysets:
+        rows, earlier, truncated = _history_rows(queryset, limit)
+        sources.append((model, rows))
+        seeds[model] = earlier
+        more = more or truncated
     # The case's many-to-many history (subjects, staff groups), one query per field, so the
     # page's query count does not grow with the number of history rows.
-    case_history_ids = [r.history_id for r in sources[0][1]]
+    case_history_ids = [r.history_id for r in sources[0][1] + seeds[Case]]
     m2m = {Case: {}}
     for m2m_field in (Case._meta.get_field("subjects"), Case._meta.get_field("staff_groups")):
         through = Case.history.model._meta.get_field(
@@ -268,7 +291,7 @@ def case_history(case: Case, parts: bool = True) -> list[HistoryEntry]:
     wanted: dict = defaultdict(set)
     diffs = []
     for model, records in sources:
-        previous_by_object: dict = {}
+        previous_by_object: dict = {r.id: r for r in seeds[model]}
         for record in records:
             prev = previous_by_object.get(record.id)
             changes = []
@@ -329,7 +352,11 @@ def case_history(case: Case, parts: bool = True) -> list[HistoryEntry]:
                 ],
             )
         )
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    entries.sort(key=lambda e: e.at, reverse=True)
+    if limit is not None:
+        more = more or len(entries) > limit
+        entries = entries[:limit]
+    return entries, more
 
 
 def person_cases(user, person: Person) -> QuerySet[Case]:

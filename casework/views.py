@@ -216,7 +216,7 @@ def case_detail(request, case):
             "days_left": days_left,
             "people": selectors.people_on_case(case),
             "timeline": selectors.timeline(case),
-            **_history_shown(selectors.case_history(case), request.GET.get("history") == "all"),
+            **_history_shown(case, request.GET.get("history") == "all"),
             "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
             "actions": available_actions(case, request.user, today),
             "needs_holding_letter": services.needs_holding_letter(case, today),
@@ -236,13 +236,11 @@ def case_detail(request, case):
 HISTORY_SHOWN = 50
 
 
-def _history_shown(history: list, show_all: bool) -> dict:
-    shown = history if show_all else history[:HISTORY_SHOWN]
-    return {
-        "history": shown,
-        "history_total": len(history),
-        "history_hidden": len(history) - len(shown),
-    }
+def _history_shown(case, show_all: bool) -> dict:
+    if show_all:
+        return {"history": selectors.case_history(case), "history_more": False}
+    history, more = selectors.latest_case_history(case, HISTORY_SHOWN)
+    return {"history": history, "history_more": more}
 
 
 @case_access(*CASEWORK_ROLES)

@@ -283,6 +283,8 @@ def test_case_page_history_shows_the_latest_fifty_changes_with_a_link_to_all(
     page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
     assert f"Reason: Edit number {HISTORY_SHOWN + 4}" in page  # the newest is shown
     assert "Reason: Edit number 0<" not in page  # the oldest edits are behind the link
+    # The oldest change shown still says what it changed from (a version not shown).
+    assert "Version 4 → Version 5" in page and "Version 3 → Version 4" not in page
     assert "Show all" in page and "?history=all#history" in page
     everything = officer_client.get(
         reverse("case_detail", args=[case.reference]), {"history": "all"}
