@@ -110,6 +110,7 @@ def people_visible_to(user, pk=None) -> QuerySet[Person]:
     on) a case they can see; for the unit-wide roles, everyone except people known *only*
     through restricted cases they are not named on; for anyone else, nobody. With `pk`,
     just that person (if visible), checked with lookups on their own rows alone."""
+    people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
     if has_role(user, *UNIT_WIDE_ROLES):
         # Hidden: on a restricted case the user is not named on, and on no case they can see.
         # The people on hidden cases are found from those few cases (a partial index holds
@@ -128,10 +129,8 @@ def people_visible_to(user, pk=None) -> QuerySet[Person]:
         on_visible = Exists(
             on_visible_cases(CaseParty.objects.filter(person=OuterRef("pk")), user)
         ) | Exists(on_visible_cases(Contact.objects.filter(person=OuterRef("pk")), user))
-        people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
         return people.filter(~on_hidden | on_visible)
     if has_role(user, *CASEWORK_ROLES):
-        people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
         return people.filter(
             Q(pk__in=on_visible_cases(CaseParty.objects.all(), user).values("person_id"))
             | Q(pk__in=on_visible_cases(Contact.objects.all(), user).values("person_id"))
