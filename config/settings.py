@@ -238,6 +238,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "casework.tasks.fetch_mail_task",
         "schedule": 300.0,
     },
+    "compact-daily-counts": {
+        "task": "reports.tasks.compact_daily_counts_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Cache: Redis when REDIS_URL (or CACHE_URL) is set, shared by every worker so the public

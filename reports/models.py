@@ -67,3 +67,76 @@ class AnnualReport(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (GenerationStatus.QUEUED, GenerationStatus.GENERATING)
+
+
+# Daily counts for the trends report --------------------------------------------------------
+#
+# At national scale the trends page counts half a million cases a year, joined to a million
+# subject and staff-group links; counted from the cases each time that took two seconds. On
+# PostgreSQL, triggers on the cases, their links and the contacts (reports/daily_counts.py)
+# append a row of +1 or -1 here for every change that moves a count, so the page sums a few
+# thousand rows instead. Rows are only ever added by the triggers (no row is updated, so
+# concurrent writers never wait for each other) and a nightly task folds each day's rows into
+# one. Restricted cases are not counted here: who may count them depends on the user, so the
+# reports count them from the cases. Ids are plain integers (0 for "none"), not foreign keys:
+# these are figures, not records. On SQLite the tables stay empty and reports count live.
+
+
+class DailyCaseCount(models.Model):
+    """Unrestricted cases received on `day`, by kind and service area."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)
+    service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_case_count_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} area {self.service_area}: {self.n:+}"
+
+
+class DailySubjectCount(models.Model):
+    """Unrestricted cases received on `day`, by kind and subject (a case under each of its
+    subjects, or under 0 when it has none)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)
+    subject = models.IntegerField(help_text="Subject id, 0 for none recorded.")
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_subject_count_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} subject {self.subject}: {self.n:+}"
+
+
+class DailyStaffGroupCount(models.Model):
+    """Unrestricted cases received on `day`, by kind and staff group (a case under each of
+    its staff groups, or under 0 when it has none)."""
+
+    day = models.DateField()
+    kind = models.CharField(max_length=20)
+    staff_group = models.IntegerField(help_text="StaffGroup id, 0 for none recorded.")
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_staff_group_count_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.kind} staff group {self.staff_group}: {self.n:+}"
+
+
+class DailyContactCount(models.Model):
+    """Contacts made on `day` (in the service's time zone), whatever their case."""
+
+    day = models.DateField()
+    n = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["day"], name="daily_contact_count_day")]
+
+    def __str__(self):
+        return f"{self.day}: {self.n:+}"

@@ -66,6 +66,8 @@ from casework.models import (
 from casework.workflow import FINISHED, CaseKind, Outcome
 from contacts.models import Contact, Organisation
 
+from . import daily_counts
+
 NO_VALUE = "Not recorded"
 
 
@@ -190,15 +192,32 @@ class CaseSeries:
     kind_counts: list[tuple[str, int]]
 
 
-def case_series(cases: QuerySet, f: ReportFilters) -> CaseSeries:
+def case_series(cases: QuerySet, f: ReportFilters, whole_unit: bool = False) -> CaseSeries:
+    """With `whole_unit` (`cases` holds every unrestricted case), the daily counts stand in
+    for the unrestricted cases where they can (reports/daily_counts.py)."""
     months = months_between(f.start, f.end)
-    rows = (
+    rows = []
+    if daily_counts.serve(f, whole_unit):
+        days = {
+            f"m{i}": (max(month, f.start), min(month_end(month), f.end))
+            for i, month in enumerate(months)
+        }
+        rows = [
+            (r["kind"], *(r[f"m{i}"] for i in range(len(months))))
+            for r in daily_counts.case_rows(f, days, f.start, f.end)
+        ]
+        cases = cases.filter(restricted=True)
+    rows += (
         received_in_period(cases, f)
         .values_list("kind")
         .annotate(**_per_month(months, _received_in_month))
         .order_by()
     )
-    counts = {kind: dict(zip(months, monthly, strict=True)) for kind, *monthly in rows}
+    counts: dict[str, dict[dt.date, int]] = {}
+    for kind, *monthly in rows:
+        by_month = counts.setdefault(kind, dict.fromkeys(months, 0))
+        for month, n in zip(months, monthly, strict=True):
+            by_month[month] += n
     zero = dict.fromkeys(months, 0)
     return CaseSeries(
         total={m: sum(c[m] for c in counts.values()) for m in months},
@@ -214,10 +233,22 @@ def monthly_cases_by_kind(cases: QuerySet, f: ReportFilters) -> dict[str, dict[d
     return case_series(cases, f).by_kind
 
 
-def monthly_contacts(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
+def monthly_contacts(
+    cases: QuerySet, f: ReportFilters, whole_unit: bool = False
+) -> dict[dt.date, int]:
     """Contacts made per month of the period. The case filters apply through the contact's
     case (the organisation filters through the contact's own organisation, so contacts still
-    in triage count too); with a case filter set, contacts with no case drop out."""
+    in triage count too); with a case filter set, contacts with no case drop out. With no
+    filter but the period, every contact counts, from the daily counts where they are kept."""
+    months = months_between(f.start, f.end)
+    if daily_counts.serve(f, whole_unit) and not f.kind:
+        counts = daily_counts.contact_counts(
+            {
+                f"m{i}": (max(month, f.start), min(month_end(month), f.end))
+                for i, month in enumerate(months)
+            }
+        )
+        return {m: counts[f"m{i}"] for i, m in enumerate(months)}
     tz = timezone.get_current_timezone()
 
     def midnight(day: dt.date) -> dt.datetime:
@@ -236,7 +267,6 @@ def monthly_contacts(cases: QuerySet, f: ReportFilters) -> dict[dt.date, int]:
     )
     if case_filters != ReportFilters(f.start, f.end):
         contacts = contacts.filter(case__in=apply_filters(cases, case_filters).values("pk"))
-    months = months_between(f.start, f.end)
     counts = contacts.aggregate(
         **_per_month(
             months,
@@ -319,49 +349,58 @@ def _movers_months(f: ReportFilters) -> tuple[dt.date, dt.date] | None:
 
 
 def breakdown(
-    cases: QuerySet, f: ReportFilters, dimension: str, movers: bool = True, limit: int = 5
+    cases: QuerySet,
+    f: ReportFilters,
+    dimension: str,
+    movers: bool = True,
+    limit: int = 5,
+    whole_unit: bool = False,
 ) -> Breakdown:
     """Cases received in the period by one dimension, and (with `movers`) the `limit`
     categories whose count changed most between the last two months, in one grouped query
     over both date ranges. A case with several subjects (or staff groups) counts once under
-    each; one with none under "Not recorded"."""
+    each; one with none under "Not recorded". With `whole_unit` (`cases` holds every
+    unrestricted case), the daily counts stand in for the unrestricted cases where they can."""
     window = _movers_months(f) if movers else None
     lowest, highest = f.start, f.end
+    days = {"n": (f.start, f.end)}
     if window is None:
         measures = {"n": count_rows()}
     else:
         previous, latest = window
         lowest, highest = min(lowest, previous), max(highest, month_end(latest))
+        days.update(before=(previous, month_end(previous)), after=(latest, month_end(latest)))
         measures = {
-            "n": count_rows(filter=Q(received_on__range=(f.start, f.end))),
-            "before": count_rows(filter=_received_in_month(previous)),
-            "after": count_rows(filter=_received_in_month(latest)),
+            name: count_rows(filter=Q(received_on__range=bounds)) for name, bounds in days.items()
         }
     group_on, model = GROUPED_ON.get(dimension, (dimension, None))
+    rows, counted = [], cases
+    if daily_counts.serve(f, whole_unit) and dimension in daily_counts.DIMENSION_TABLES:
+        rows = daily_counts.dimension_rows(f, dimension, group_on, days, lowest, highest)
+        counted = cases.filter(restricted=True)
     grouped = (
-        apply_filters(cases, f)
+        apply_filters(counted, f)
         .filter(received_on__range=(lowest, highest))
         .values(group_on)
         .annotate(**measures)
     )
-    rows = list(grouped.order_by())
+    rows += grouped.order_by()
     if model is None:
-        for r in rows:
-            r["name"] = r[group_on]
+        names = None
     else:
         names = _names(model, [r[group_on] for r in rows])
         if dimension in MANY_TO_MANY and len(set(names.values())) < len(names):
             # Two of the categories share a name: a case under both counts once under it,
             # which only counting distinct cases by name can tell.
             return _breakdown_by_name(cases, f, dimension, window, limit)
-        for r in rows:
-            r["name"] = names.get(r[group_on])
+    # One pass over the groups (a row per organisation of the directory, at national scale).
     totals: dict[object, int] = defaultdict(int)
     changes: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for r in rows:
-        totals[r["name"]] += r["n"]
-        if window is not None:
-            change = changes[_label(dimension, r["name"])]
+        name = r[group_on] if names is None else names.get(r[group_on])
+        totals[name] += r["n"]
+        if window is not None and (r["before"] or r["after"]):
+            change = changes[_label(dimension, name)]
             change[0] += r["before"]
             change[1] += r["after"]
     return Breakdown(

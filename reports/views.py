@@ -36,6 +36,12 @@ READERS = (MANAGER, COMMISSIONER)
 PAGE_ROWS = 100
 
 
+# Every reader's countable cases include every unrestricted case (managers see the whole unit,
+# commissioners count everything), so the daily counts can stand in for those
+# (reports/daily_counts.py; `whole_unit=True` in the queries).
+WHOLE_UNIT = True
+
+
 def countable_cases(user):
     if has_role(user, MANAGER):
         return Case.objects.visible_to(user)
@@ -144,8 +150,8 @@ def trends(request):
     tables: list[Table] = []
     if f is not None:
         cases = countable_cases(request.user)
-        contacts = queries.monthly_contacts(cases, f)
-        series = queries.case_series(cases, f)
+        contacts = queries.monthly_contacts(cases, f, whole_unit=WHOLE_UNIT)
+        series = queries.case_series(cases, f, whole_unit=WHOLE_UNIT)
         all_cases, by_kind = series.total, series.by_kind
         context["empty"] = not any(contacts.values()) and not any(all_cases.values())
         chart_list = [
@@ -163,7 +169,7 @@ def trends(request):
         counted = {"kind": queries.Breakdown(series.kind_counts, [])}
         for dimension in ("subject", "service_area", "staff_group", "organisation"):
             counted[dimension] = queries.breakdown(
-                cases, f, dimension, movers=dimension in MOVER_DIMENSIONS
+                cases, f, dimension, movers=dimension in MOVER_DIMENSIONS, whole_unit=WHOLE_UNIT
             )
         breakdowns = []
         for dimension in ("kind", "subject", "service_area", "staff_group", "organisation"):

@@ -1,0 +1,333 @@
+"""Daily counts for the trends report, kept by PostgreSQL triggers (models `Daily*Count`).
+
+Why: a year's trends at national scale count half a million cases joined to a million subject
+and staff-group links; from the cases that took two seconds on the benchmark machine, against
+a budget of one (issue #8). The daily counts are a few thousand rows a year.
+
+How they stay right: every change that moves a count appends a row of +1 or -1, written by a
+trigger in the same transaction as the change, so the counts are never stale and a rolled-back
+change leaves none behind:
+
+- a case added, removed, or changed in day received, kind, service area or restriction moves
+  its case count and its subject and staff-group counts (under each of its subjects, or
+  under 0 when it has none) from the old values to the new;
+- a subject or staff group added to or taken off a case moves that count, and "none
+  recorded" when it was the case's first or last;
+- a contact added, removed, or moved to another day moves the contact count.
+
+Appending (never updating a shared row) means two people logging cases at once never wait for
+each other. `compact()` (nightly, Celery beat) folds each key's rows into one; `rebuild()`
+(`manage.py rebuild_daily_counts`, and the data generator after its bulk load, which runs
+without triggers) counts everything again from the cases.
+
+Restricted cases are left out: whether a user may count one depends on who they are, so the
+reports add the restricted cases a user may see, counted from the cases (a few, from their own
+index). The daily counts stand in for `cases` only when those are every unrestricted case (the
+report readers: complaints managers see the whole unit, commissioners count everything) and
+the filters are only the period and the kind; any other filter counts from the cases, which
+that filter already narrows.
+
+SQLite has no triggers installed and keeps the tables empty; reports there count live.
+"""
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Q, Sum
+from django.db.models.functions import Coalesce
+
+from .models import DailyCaseCount, DailyContactCount, DailyStaffGroupCount, DailySubjectCount
+
+# The many-to-many dimensions: the link table, its column, the daily table and its column.
+LINKS = {
+    "subject": ("casework_case_subjects", "subject_id", "reports_dailysubjectcount", "subject"),
+    "staff_group": (
+        "casework_case_staff_groups",
+        "staffgroup_id",
+        "reports_dailystaffgroupcount",
+        "staff_group",
+    ),
+}
+TABLES = (
+    "reports_dailycasecount",
+    "reports_dailysubjectcount",
+    "reports_dailystaffgroupcount",
+    "reports_dailycontactcount",
+)
+
+
+def _local_day(column: str) -> str:
+    """The SQL for a timestamp's calendar day in the service's time zone."""
+    zone = settings.TIME_ZONE.replace("'", "''")
+    return f"({column} AT TIME ZONE '{zone}')::date"
+
+
+def _link_counts() -> str:
+    """A case's count under each of its subjects (and staff groups), or under 0 if none."""
+    return "".join(
+        f"""
+  INSERT INTO {daily} (day, kind, {column}, n)
+  SELECT p_day, p_kind, coalesce(l.{link_column}, 0), p_n
+  FROM (SELECT 1) one LEFT JOIN {links} l ON l.case_id = p_case;"""
+        for links, link_column, daily, column in LINKS.values()
+    )
+
+
+def _case_sql() -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION reports_count_case(
+    p_case bigint, p_day date, p_kind varchar, p_area bigint, p_n integer
+) RETURNS void LANGUAGE sql AS $$
+  INSERT INTO reports_dailycasecount (day, kind, service_area, n)
+  VALUES (p_day, p_kind, coalesce(p_area, 0), p_n);{_link_counts()}
+$$;
+
+CREATE OR REPLACE FUNCTION reports_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' AND NOT OLD.restricted THEN
+    PERFORM reports_count_case(OLD.id, OLD.received_on, OLD.kind, OLD.service_area_id, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' AND NOT NEW.restricted THEN
+    PERFORM reports_count_case(NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id, 1);
+  END IF;
+  RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS reports_case_added_or_removed ON casework_case;
+CREATE TRIGGER reports_case_added_or_removed AFTER INSERT OR DELETE ON casework_case
+  FOR EACH ROW EXECUTE FUNCTION reports_case_changed();
+DROP TRIGGER IF EXISTS reports_case_moved ON casework_case;
+CREATE TRIGGER reports_case_moved AFTER UPDATE ON casework_case FOR EACH ROW
+  WHEN ((OLD.received_on, OLD.kind, OLD.service_area_id, OLD.restricted)
+        IS DISTINCT FROM (NEW.received_on, NEW.kind, NEW.service_area_id, NEW.restricted))
+  EXECUTE FUNCTION reports_case_changed();
+"""
+
+
+_NO_ROWS = "SELECT NULL::bigint AS case_id, NULL::bigint AS {link_column} WHERE false"
+
+
+def _links_sql(name: str) -> str:
+    """Statement triggers on a link table, one function per operation, from one body: the
+    links removed and added by the statement (its transition tables) move their counts, and
+    a case whose link count went from or to zero moves "none recorded" (0)."""
+    links, link_column, daily, column = LINKS[name]
+    no_rows = _NO_ROWS.format(link_column=link_column)
+    sql = []
+    for operation, removed, added, transition in (
+        ("INSERT", no_rows, "SELECT * FROM new_links", "NEW TABLE AS new_links"),
+        ("DELETE", "SELECT * FROM old_links", no_rows, "OLD TABLE AS old_links"),
+        (
+            "UPDATE",
+            "SELECT * FROM old_links",
+            "SELECT * FROM new_links",
+            "OLD TABLE AS old_links NEW TABLE AS new_links",
+        ),
+    ):
+        function = f"reports_{name}_links_{operation.lower()}"
+        sql.append(f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH removed AS ({removed}), added AS ({added}),
+  net AS (
+    SELECT case_id, sum(k) AS k FROM (
+      SELECT case_id, -1 AS k FROM removed UNION ALL SELECT case_id, 1 FROM added
+    ) moved GROUP BY case_id
+  ),
+  delta AS (
+    SELECT case_id, {link_column} AS item, -1 AS n FROM removed
+    UNION ALL SELECT case_id, {link_column}, 1 FROM added
+    UNION ALL
+    SELECT net.case_id, 0, (after.k = 0)::int - (after.k - net.k = 0)::int
+    FROM net CROSS JOIN LATERAL (
+      SELECT count(*) AS k FROM {links} l WHERE l.case_id = net.case_id
+    ) after
+  )
+  INSERT INTO {daily} (day, kind, {column}, n)
+  SELECT c.received_on, c.kind, delta.item, sum(delta.n)::int
+  FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
+  GROUP BY 1, 2, 3 HAVING sum(delta.n) <> 0;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS {function} ON {links};
+CREATE TRIGGER {function} AFTER {operation} ON {links} REFERENCING {transition}
+  FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+""")
+    return "".join(sql)
+
+
+def _contact_sql() -> str:
+    return f"""
+CREATE OR REPLACE FUNCTION reports_contact_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP <> 'INSERT' THEN
+    INSERT INTO reports_dailycontactcount (day, n) VALUES ({_local_day("OLD.contacted_at")}, -1);
+  END IF;
+  IF TG_OP <> 'DELETE' THEN
+    INSERT INTO reports_dailycontactcount (day, n) VALUES ({_local_day("NEW.contacted_at")}, 1);
+  END IF;
+  RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS reports_contact_added_or_removed ON contacts_contact;
+CREATE TRIGGER reports_contact_added_or_removed AFTER INSERT OR DELETE ON contacts_contact
+  FOR EACH ROW EXECUTE FUNCTION reports_contact_changed();
+DROP TRIGGER IF EXISTS reports_contact_moved ON contacts_contact;
+CREATE TRIGGER reports_contact_moved AFTER UPDATE ON contacts_contact FOR EACH ROW
+  WHEN (OLD.contacted_at IS DISTINCT FROM NEW.contacted_at)
+  EXECUTE FUNCTION reports_contact_changed();
+"""
+
+
+def _rebuild_sql() -> list[str]:
+    statements = [
+        f"LOCK TABLE {', '.join(TABLES)} IN EXCLUSIVE MODE",
+        *(f"DELETE FROM {table}" for table in TABLES),
+        "INSERT INTO reports_dailycasecount (day, kind, service_area, n) "
+        "SELECT received_on, kind, coalesce(service_area_id, 0), count(*) "
+        "FROM casework_case WHERE NOT restricted GROUP BY 1, 2, 3",
+    ]
+    for links, link_column, daily, column in LINKS.values():
+        statements.append(
+            f"INSERT INTO {daily} (day, kind, {column}, n) "
+            f"SELECT c.received_on, c.kind, coalesce(l.{link_column}, 0), count(*) "
+            f"FROM casework_case c LEFT JOIN {links} l ON l.case_id = c.id "
+            "WHERE NOT c.restricted GROUP BY 1, 2, 3"
+        )
+    statements.append(
+        "INSERT INTO reports_dailycontactcount (day, n) "
+        f"SELECT {_local_day('contacted_at')}, count(*) FROM contacts_contact GROUP BY 1"
+    )
+    return statements
+
+
+KEYS = {
+    "reports_dailycasecount": "day, kind, service_area",
+    "reports_dailysubjectcount": "day, kind, subject",
+    "reports_dailystaffgroupcount": "day, kind, staff_group",
+    "reports_dailycontactcount": "day",
+}
+
+
+def available() -> bool:
+    """Whether the daily counts are kept (PostgreSQL, where the triggers are installed)."""
+    return connection.vendor == "postgresql"
+
+
+def install(schema_editor=None) -> None:
+    """Create (or replace) the triggers and count everything from the cases. Run by
+    reports migration 0004 and `manage.py rebuild_daily_counts`; nothing on SQLite."""
+    if not available():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(_case_sql() + _links_sql("subject") + _links_sql("staff_group"))
+        cursor.execute(_contact_sql())
+    rebuild()
+
+
+def uninstall() -> None:
+    if not available():
+        return
+    with connection.cursor() as cursor:
+        for table, trigger in (
+            ("casework_case", "reports_case_added_or_removed"),
+            ("casework_case", "reports_case_moved"),
+            ("contacts_contact", "reports_contact_added_or_removed"),
+            ("contacts_contact", "reports_contact_moved"),
+        ) + tuple(
+            (LINKS[name][0], f"reports_{name}_links_{operation}")
+            for name in LINKS
+            for operation in ("insert", "delete", "update")
+        ):
+            cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
+
+
+def rebuild() -> None:
+    """Count every day again from the cases and contacts, in one transaction (writers wait
+    for it; a million cases take a few seconds)."""
+    if not available():
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        for statement in _rebuild_sql():
+            cursor.execute(statement)
+
+
+def compact() -> int:
+    """Fold each key's +1/-1 rows into one row (dropping keys that sum to 0); returns the
+    rows left. Rows appended while it runs are untouched, so writers never wait."""
+    if not available():
+        return 0
+    left = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        for table, key in KEYS.items():
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {table} RETURNING {key}, n) "
+                f"INSERT INTO {table} ({key}, n) SELECT {key}, sum(n) FROM gone "
+                f"GROUP BY {key} HAVING sum(n) <> 0"
+            )
+            left += cursor.rowcount
+    return left
+
+
+# Reading them ---------------------------------------------------------------------------
+
+
+def serve(f, whole_unit: bool) -> bool:
+    """Whether the daily counts can stand in for counting `f`'s cases (see the module's
+    docstring): PostgreSQL, every unrestricted case countable, no filter but period and kind."""
+    return (
+        whole_unit
+        and available()
+        and f.organisation is None
+        and not f.org_type
+        and f.team is None
+        and f.subject is None
+        and f.service_area is None
+    )
+
+
+def _summed(rows, bounds: dict[str, tuple[dt.date, dt.date]], *group_on: str) -> list[dict]:
+    """{group column: value, measure: the sum of n over the measure's days} per group (the
+    sums named apart from the column `n` while the database computes them)."""
+    sums = {
+        f"sum_{name}": Coalesce(Sum("n", filter=Q(day__range=days)), 0)
+        for name, days in bounds.items()
+    }
+    grouped = rows.values(*group_on).annotate(**sums) if group_on else [rows.aggregate(**sums)]
+    return [
+        {key.removeprefix("sum_") if key in sums else key: value for key, value in r.items()}
+        for r in (grouped.order_by() if group_on else grouped)
+    ]
+
+
+def case_rows(f, bounds: dict[str, tuple[dt.date, dt.date]], lowest, highest) -> list[dict]:
+    """{"kind": ..., name: cases received within bounds[name], ...} per kind."""
+    rows = DailyCaseCount.objects.filter(day__range=(lowest, highest))
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    return _summed(rows, bounds, "kind")
+
+
+DIMENSION_TABLES = {
+    "service_area": (DailyCaseCount, "service_area"),
+    "subject": (DailySubjectCount, "subject"),
+    "staff_group": (DailyStaffGroupCount, "staff_group"),
+}
+
+
+def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) -> list[dict]:
+    """Rows as `reports.queries.breakdown` groups them ({group_on: id or None, measure: n}),
+    from the daily counts; None when the dimension has none (organisation)."""
+    if dimension not in DIMENSION_TABLES:
+        return None
+    model, column = DIMENSION_TABLES[dimension]
+    rows = model.objects.filter(day__range=(lowest, highest))
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
+
+
+def contact_counts(bounds: dict[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
+    lowest = min(days[0] for days in bounds.values())
+    highest = max(days[1] for days in bounds.values())
+    return _summed(DailyContactCount.objects.filter(day__range=(lowest, highest)), bounds)[0]
