@@ -74,6 +74,30 @@ def _link_counts() -> str:
     )
 
 
+# Row triggers: the table, and the columns whose change moves a count.
+ROW_TRIGGERS = {
+    "case": ("casework_case", ("received_on", "kind", "service_area_id", "restricted")),
+    "contact": ("contacts_contact", ("contacted_at",)),
+}
+
+
+def _row_triggers(name: str) -> str:
+    """`reports_{name}_changed()` after every insert and delete, and after an update only
+    when a watched column changed (a case is saved whole far more often than it moves)."""
+    table, watched = ROW_TRIGGERS[name]
+    old = ", ".join(f"OLD.{column}" for column in watched)
+    new = ", ".join(f"NEW.{column}" for column in watched)
+    return f"""
+DROP TRIGGER IF EXISTS reports_{name}_added_or_removed ON {table};
+CREATE TRIGGER reports_{name}_added_or_removed AFTER INSERT OR DELETE ON {table}
+  FOR EACH ROW EXECUTE FUNCTION reports_{name}_changed();
+DROP TRIGGER IF EXISTS reports_{name}_moved ON {table};
+CREATE TRIGGER reports_{name}_moved AFTER UPDATE ON {table} FOR EACH ROW
+  WHEN (ROW({old}) IS DISTINCT FROM ROW({new}))
+  EXECUTE FUNCTION reports_{name}_changed();
+"""
+
+
 def _case_sql() -> str:
     return f"""
 CREATE OR REPLACE FUNCTION reports_count_case(
@@ -94,15 +118,7 @@ BEGIN
   RETURN NULL;
 END $$;
 
-DROP TRIGGER IF EXISTS reports_case_added_or_removed ON casework_case;
-CREATE TRIGGER reports_case_added_or_removed AFTER INSERT OR DELETE ON casework_case
-  FOR EACH ROW EXECUTE FUNCTION reports_case_changed();
-DROP TRIGGER IF EXISTS reports_case_moved ON casework_case;
-CREATE TRIGGER reports_case_moved AFTER UPDATE ON casework_case FOR EACH ROW
-  WHEN ((OLD.received_on, OLD.kind, OLD.service_area_id, OLD.restricted)
-        IS DISTINCT FROM (NEW.received_on, NEW.kind, NEW.service_area_id, NEW.restricted))
-  EXECUTE FUNCTION reports_case_changed();
-"""
+{_row_triggers("case")}"""
 
 
 _NO_ROWS = "SELECT NULL::bigint AS case_id, NULL::bigint AS {link_column} WHERE false"
@@ -169,14 +185,7 @@ BEGIN
   END IF;
   RETURN NULL;
 END $$;
-DROP TRIGGER IF EXISTS reports_contact_added_or_removed ON contacts_contact;
-CREATE TRIGGER reports_contact_added_or_removed AFTER INSERT OR DELETE ON contacts_contact
-  FOR EACH ROW EXECUTE FUNCTION reports_contact_changed();
-DROP TRIGGER IF EXISTS reports_contact_moved ON contacts_contact;
-CREATE TRIGGER reports_contact_moved AFTER UPDATE ON contacts_contact FOR EACH ROW
-  WHEN (OLD.contacted_at IS DISTINCT FROM NEW.contacted_at)
-  EXECUTE FUNCTION reports_contact_changed();
-"""
+{_row_triggers("contact")}"""
 
 
 def _rebuild_sql() -> list[str]:
@@ -228,17 +237,17 @@ def install(schema_editor=None) -> None:
 def uninstall() -> None:
     if not available():
         return
+    triggers = [
+        (table, f"reports_{name}_{when}")
+        for name, (table, _) in ROW_TRIGGERS.items()
+        for when in ("added_or_removed", "moved")
+    ] + [
+        (LINKS[name][0], f"reports_{name}_links_{operation}")
+        for name in LINKS
+        for operation in ("insert", "delete", "update")
+    ]
     with connection.cursor() as cursor:
-        for table, trigger in (
-            ("casework_case", "reports_case_added_or_removed"),
-            ("casework_case", "reports_case_moved"),
-            ("contacts_contact", "reports_contact_added_or_removed"),
-            ("contacts_contact", "reports_contact_moved"),
-        ) + tuple(
-            (LINKS[name][0], f"reports_{name}_links_{operation}")
-            for name in LINKS
-            for operation in ("insert", "delete", "update")
-        ):
+        for table, trigger in triggers:
             cursor.execute(f"DROP TRIGGER IF EXISTS {trigger} ON {table}")
 
 

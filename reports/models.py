@@ -82,61 +82,55 @@ class AnnualReport(models.Model):
 # these are figures, not records. On SQLite the tables stay empty and reports count live.
 
 
-class DailyCaseCount(models.Model):
-    """Unrestricted cases received on `day`, by kind and service area."""
+class DailyCount(models.Model):
+    """A change of `n` in what is counted on `day` (abstract: the tables below)."""
 
     day = models.DateField()
-    kind = models.CharField(max_length=20)
-    service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
     n = models.IntegerField()
 
     class Meta:
-        indexes = [models.Index(fields=["day"], name="daily_case_count_day")]
+        abstract = True
+        indexes = [models.Index(fields=["day"], name="%(class)s_day")]
+
+
+class DailyKindCount(DailyCount):
+    kind = models.CharField(max_length=20)
+
+    class Meta(DailyCount.Meta):
+        abstract = True
+
+
+class DailyCaseCount(DailyKindCount):
+    """Unrestricted cases received on `day`, by kind and service area."""
+
+    service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
 
     def __str__(self):
         return f"{self.day} {self.kind} area {self.service_area}: {self.n:+}"
 
 
-class DailySubjectCount(models.Model):
+class DailySubjectCount(DailyKindCount):
     """Unrestricted cases received on `day`, by kind and subject (a case under each of its
     subjects, or under 0 when it has none)."""
 
-    day = models.DateField()
-    kind = models.CharField(max_length=20)
     subject = models.IntegerField(help_text="Subject id, 0 for none recorded.")
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["day"], name="daily_subject_count_day")]
 
     def __str__(self):
         return f"{self.day} {self.kind} subject {self.subject}: {self.n:+}"
 
 
-class DailyStaffGroupCount(models.Model):
+class DailyStaffGroupCount(DailyKindCount):
     """Unrestricted cases received on `day`, by kind and staff group (a case under each of
     its staff groups, or under 0 when it has none)."""
 
-    day = models.DateField()
-    kind = models.CharField(max_length=20)
     staff_group = models.IntegerField(help_text="StaffGroup id, 0 for none recorded.")
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["day"], name="daily_staff_group_count_day")]
 
     def __str__(self):
         return f"{self.day} {self.kind} staff group {self.staff_group}: {self.n:+}"
 
 
-class DailyContactCount(models.Model):
+class DailyContactCount(DailyCount):
     """Contacts made on `day` (in the service's time zone), whatever their case."""
-
-    day = models.DateField()
-    n = models.IntegerField()
-
-    class Meta:
-        indexes = [models.Index(fields=["day"], name="daily_contact_count_day")]
 
     def __str__(self):
         return f"{self.day}: {self.n:+}"

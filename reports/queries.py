@@ -594,18 +594,6 @@ class _Counted:
     durations: list[tuple[int, int]] | None = None
 
 
-COMPLIANCE_COUNTS = (
-    "received",
-    "acknowledgement_measured",
-    "acknowledged_in_time",
-    "responded",
-    "responded_in_time",
-    "over_six_months",
-    "open_now",
-    "overdue_now",
-)
-
-
 def _count_compliance(
     complaints: QuerySet,
     f: ReportFilters,
@@ -663,10 +651,9 @@ def _count_compliance(
             names = _names(named_from, [r[key] for r in rows])
             for r in rows:
                 r["name"] = names.get(r[key])
+    # Each row's counts are its dict once the group, name and median are taken out.
     groups = {
-        r.get(key): _Counted(
-            r.get("name"), {name: r[name] for name in COMPLIANCE_COUNTS}, r.get("median")
-        )
+        (r.pop(key) if key else None): _Counted(r.pop("name", None), r, r.pop("median", None))
         for r in rows
     }
     if median_in_database:

@@ -6,6 +6,7 @@ small-number suppression for commissioners), so the page and its downloads alway
 
 import csv
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -18,12 +19,30 @@ from .suppression import suppress
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class FormattedRows(Sequence):
+    """A table's rows, each formatted only when it is read: a page reads its first
+    `page_limit`, a download all of them (a row per organisation in the directory, at
+    national scale, is thousands of rows a page would format for nothing)."""
+
+    def __init__(self, items: Sequence, format_row: Callable[[object], list]):
+        self.items = items
+        self.format_row = format_row
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self.format_row(item) for item in self.items[index]]
+        return self.format_row(self.items[index])
+
+
 @dataclass
 class Table:
     slug: str
     caption: str
     columns: list[str]
-    rows: list[list] = field(default_factory=list)
+    rows: Sequence[list] = field(default_factory=list)
     # How many leading columns are labels; the rest are figures (right-aligned).
     label_columns: int = 1
     empty_message: str = "Nothing to count in this period."

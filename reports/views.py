@@ -27,7 +27,7 @@ from . import annual, charts, ko41, queries, spc
 from .forms import AnnualReportTextForm, KO41Form, NewAnnualReportForm, ReportFilterForm
 from .models import AnnualReport
 from .suppression import suppress
-from .tables import Figures, Table, csv_response, xlsx_response
+from .tables import Figures, FormattedRows, Table, csv_response, xlsx_response
 
 READERS = (MANAGER, COMMISSIONER)
 
@@ -178,7 +178,7 @@ def trends(request):
                 f"by-{dimension.replace('_', '-')}",
                 f"Cases by {label.lower()}",
                 [label, "Cases"],
-                [[name, figures.count(n)] for name, n in counted[dimension].counts],
+                FormattedRows(counted[dimension].counts, lambda r: [r[0], figures.count(r[1])]),
                 page_limit=PAGE_ROWS,
             )
             breakdowns.append(table)
@@ -209,9 +209,10 @@ def _change(delta: int, figures: Figures) -> str:
     return f"+{shown}" if delta > 0 else f"-{shown}"
 
 
-def _compliance_rows(rows: list[queries.Compliance], figures: Figures) -> list[list]:
-    return [
-        [
+def _compliance_rows(rows: list[queries.Compliance], figures: Figures) -> FormattedRows:
+    return FormattedRows(
+        rows,
+        lambda r: [
             r.label,
             figures.count(r.received),
             figures.rate(r.acknowledged_in_time, r.acknowledgement_measured),
@@ -220,9 +221,8 @@ def _compliance_rows(rows: list[queries.Compliance], figures: Figures) -> list[l
             figures.median(r.median_working_days, r.responded),
             figures.count(r.open_now),
             figures.count(r.overdue_now),
-        ]
-        for r in rows
-    ]
+        ],
+    )
 
 
 COMPLIANCE_COLUMNS = [
