@@ -13,7 +13,9 @@ change leaves none behind:
   under 0 when it has none) from the old values to the new;
 - a subject or staff group added to or taken off a case moves that count, and "none
   recorded" when it was the case's first or last;
-- a contact added, removed, or moved to another day moves the contact count.
+- a contact added, removed, moved to another day or to another case moves the contact
+  count, kept by the kind of its case ('' for none, or a restricted case), and a case's
+  change of kind or restriction moves its contacts' counts.
 
 Appending (never updating a shared row) means two people logging cases at once never wait for
 each other. `compact()` (nightly, Celery beat) folds each key's rows into one; `rebuild()`
@@ -77,7 +79,7 @@ def _link_counts() -> str:
 # Row triggers: the table, and the columns whose change moves a count.
 ROW_TRIGGERS = {
     "case": ("casework_case", ("received_on", "kind", "service_area_id", "restricted")),
-    "contact": ("contacts_contact", ("contacted_at",)),
+    "contact": ("contacts_contact", ("contacted_at", "case_id")),
 }
 
 
@@ -114,6 +116,18 @@ BEGIN
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.restricted THEN
     PERFORM reports_count_case(NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id, 1);
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    -- Its contacts are counted under its kind, or '' while it is restricted.
+    INSERT INTO reports_dailycontactcount (day, kind, n)
+    SELECT day, kind, sum(n)::int FROM (
+      SELECT {_local_day("contacted_at")} AS day,
+             CASE WHEN OLD.restricted THEN '' ELSE OLD.kind END AS kind, -1 AS n
+      FROM contacts_contact WHERE case_id = OLD.id
+      UNION ALL
+      SELECT {_local_day("contacted_at")}, CASE WHEN NEW.restricted THEN '' ELSE NEW.kind END, 1
+      FROM contacts_contact WHERE case_id = NEW.id
+    ) moved GROUP BY 1, 2 HAVING sum(n) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -175,13 +189,20 @@ CREATE TRIGGER {function} AFTER {operation} ON {links} REFERENCING {transition}
 
 def _contact_sql() -> str:
     return f"""
+CREATE OR REPLACE FUNCTION reports_contact_kind(p_case bigint) RETURNS varchar
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT kind FROM casework_case WHERE id = p_case AND NOT restricted), '')
+$$;
+
 CREATE OR REPLACE FUNCTION reports_contact_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' THEN
-    INSERT INTO reports_dailycontactcount (day, n) VALUES ({_local_day("OLD.contacted_at")}, -1);
+    INSERT INTO reports_dailycontactcount (day, kind, n)
+    VALUES ({_local_day("OLD.contacted_at")}, reports_contact_kind(OLD.case_id), -1);
   END IF;
   IF TG_OP <> 'DELETE' THEN
-    INSERT INTO reports_dailycontactcount (day, n) VALUES ({_local_day("NEW.contacted_at")}, 1);
+    INSERT INTO reports_dailycontactcount (day, kind, n)
+    VALUES ({_local_day("NEW.contacted_at")}, reports_contact_kind(NEW.case_id), 1);
   END IF;
   RETURN NULL;
 END $$;
@@ -204,8 +225,10 @@ def _rebuild_sql() -> list[str]:
             "WHERE NOT c.restricted GROUP BY 1, 2, 3"
         )
     statements.append(
-        "INSERT INTO reports_dailycontactcount (day, n) "
-        f"SELECT {_local_day('contacted_at')}, count(*) FROM contacts_contact GROUP BY 1"
+        "INSERT INTO reports_dailycontactcount (day, kind, n) "
+        f"SELECT {_local_day('t.contacted_at')}, coalesce(c.kind, ''), count(*) "
+        "FROM contacts_contact t "
+        "LEFT JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted GROUP BY 1, 2"
     )
     return statements
 
@@ -214,7 +237,7 @@ KEYS = {
     "reports_dailycasecount": "day, kind, service_area",
     "reports_dailysubjectcount": "day, kind, subject",
     "reports_dailystaffgroupcount": "day, kind, staff_group",
-    "reports_dailycontactcount": "day",
+    "reports_dailycontactcount": "day, kind",
 }
 
 
@@ -336,7 +359,12 @@ def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) ->
     return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
 
 
-def contact_counts(bounds: dict[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
+def contact_counts(bounds: dict[str, tuple[dt.date, dt.date]], kind: str = "") -> dict[str, int]:
+    """Every contact made within each bounds[name], or with `kind` only those on unrestricted
+    cases of that kind."""
     lowest = min(days[0] for days in bounds.values())
     highest = max(days[1] for days in bounds.values())
-    return _summed(DailyContactCount.objects.filter(day__range=(lowest, highest)), bounds)[0]
+    rows = DailyContactCount.objects.filter(day__range=(lowest, highest))
+    if kind:
+        rows = rows.filter(kind=kind)
+    return _summed(rows, bounds)[0]

@@ -129,8 +129,9 @@ class DailyStaffGroupCount(DailyKindCount):
         return f"{self.day} {self.kind} staff group {self.staff_group}: {self.n:+}"
 
 
-class DailyContactCount(DailyCount):
-    """Contacts made on `day` (in the service's time zone), whatever their case."""
+class DailyContactCount(DailyKindCount):
+    """Contacts made on `day` (in the service's time zone), by the kind of their case: ''
+    when they have none (still in triage) or their case is restricted."""
 
     def __str__(self):
         return f"{self.day}: {self.n:+}"

@@ -241,14 +241,20 @@ def monthly_contacts(
     in triage count too); with a case filter set, contacts with no case drop out. With no
     filter but the period, every contact counts, from the daily counts where they are kept."""
     months = months_between(f.start, f.end)
-    if daily_counts.serve(f, whole_unit) and not f.kind:
+    kept = dict.fromkeys(range(len(months)), 0)
+    if daily_counts.serve(f, whole_unit):
         counts = daily_counts.contact_counts(
             {
                 f"m{i}": (max(month, f.start), min(month_end(month), f.end))
                 for i, month in enumerate(months)
-            }
+            },
+            kind=f.kind,
         )
-        return {m: counts[f"m{i}"] for i, m in enumerate(months)}
+        kept = {i: counts[f"m{i}"] for i in kept}
+        if not f.kind:
+            return {m: kept[i] for i, m in enumerate(months)}
+        # The restricted cases' contacts the reader may count, from the cases.
+        cases = cases.filter(restricted=True)
     tz = timezone.get_current_timezone()
 
     def midnight(day: dt.date) -> dt.datetime:
@@ -276,7 +282,7 @@ def monthly_contacts(
             ),
         )
     )
-    return {m: counts[f"m{i}"] for i, m in enumerate(months)}
+    return {m: kept[i] + counts[f"m{i}"] for i, m in enumerate(months)}
 
 
 # What each breakdown groups on, and the label of its column.

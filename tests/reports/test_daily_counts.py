@@ -38,7 +38,7 @@ def _kept() -> dict:
         (DailyCaseCount, ("day", "kind", "service_area")),
         (DailySubjectCount, ("day", "kind", "subject")),
         (DailyStaffGroupCount, ("day", "kind", "staff_group")),
-        (DailyContactCount, ("day",)),
+        (DailyContactCount, ("day", "kind")),
     ):
         sums = Counter()
         for row in model.objects.values(*key, "n"):
@@ -57,8 +57,10 @@ def _from_scratch() -> dict:
         for g in case.staff_groups.all() or [None]:
             groups[(case.received_on, case.kind, g.pk if g else 0)] += 1
     contacts = Counter()
-    for at in Contact.objects.values_list("contacted_at", flat=True):
-        contacts[(at.astimezone(_london()).date(),)] += 1
+    for at, kind, restricted in Contact.objects.values_list(
+        "contacted_at", "case__kind", "case__restricted"
+    ):
+        contacts[(at.astimezone(_london()).date(), "" if restricted in (None, True) else kind)] += 1
     return {
         "DailyCaseCount": dict(cases),
         "DailySubjectCount": dict(subjects),
@@ -126,6 +128,12 @@ def busy_year(by, manager):
     Contact.objects.filter(pk=contact.pk).update(
         contacted_at=dt.datetime(2025, 7, 31, 23, 30, tzinfo=dt.UTC)  # 1 August in London
     )
+    # A contact moved to another case, and one from triage attached to a case.
+    Contact.objects.filter(pk=Contact.objects.filter(case=first).first().pk).update(case=second)
+    triage = Contact.objects.create(
+        channel="email", contacted_at=dt.datetime(2025, 9, 1, 9, tzinfo=dt.UTC), summary="Help"
+    )
+    Contact.objects.filter(pk=triage.pk).update(case=named)
     return manager
 
 
