@@ -6,6 +6,7 @@ import datetime as dt
 import random
 
 import pytest
+from django.db import connection, transaction
 from django.db.models import DateField, Value
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -163,3 +164,17 @@ def test_managers_count_no_restricted_case_they_are_not_named_on(client, manager
     [row] = queries.compliance(visible, f, D(2025, 10, 1))
     assert row.received == 2
     assert hidden.pk not in visible.values_list("pk", flat=True)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is PostgreSQL's")
+def test_open_cases_are_read_from_the_partial_index_of_unfinished_cases(by):
+    # casework migration 0016 writes FINISHED's statuses into the index's condition; if they
+    # ever differ, the workload report falls back to reading every case.
+    make_case(by, D(2025, 4, 3))
+    open_cases = Case.objects.unfinished().values("team").annotate(n=queries.count_rows())
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = open_cases.query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_unfinished_idx" in plan, plan
