@@ -8,6 +8,7 @@
 - `person_access(*roles, action=...)` — the same for `people/<pk>/` views, scoped by
   `people_visible_to(user)`.
 - `people_visible_to(user)` — the people a user may find or open.
+- `find_people(user, query, limit)` — the first people a search finds that the user may see.
 - `record_access(request, action, ...)` — one AccessLog row; call it for every download and
   export (or use `serve_private_file`, which does).
 - `serve_private_file(request, file, filename, ...)` — the only way an uploaded file leaves
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Contact, Person
+from contacts.selectors import first_people_ids, search_people
 
 from .models import AccessAction, AccessLog, Case, CaseParty, on_visible_cases
 
@@ -142,6 +144,25 @@ def people_visible_to(user, pk=None, *, pks=None) -> QuerySet[Person]:
             | Q(pk__in=on_visible_cases(contacts, user).values("person_id"))
         )
     return Person.objects.none()
+
+
+def find_people(user, query: str, limit: int = 50) -> list[Person]:
+    """The first `limit` people `contacts.selectors.search_people(query)` finds that `user`
+    may see, in the search's order.
+
+    Scoping every match costs more than finding them (12,700 people share a common surname at
+    national scale, and the people on hidden cases are gathered from every restricted case),
+    while a unit-wide user may see nearly all of them. So the first 2 × `limit` matches are
+    found unscoped, from the indexes alone, and only those are checked, row by row: a visible
+    person beyond them comes after them in the order. Only when more than `limit` of them are
+    hidden (an investigator, who sees only the people on their teams' cases) is the whole
+    search scoped.
+    """
+    candidates = first_people_ids(query, 2 * limit)
+    people = list(search_people(query, people_visible_to(user, pks=candidates))[:limit])
+    if len(people) < limit and len(candidates) == 2 * limit:
+        people = list(search_people(query, people_visible_to(user))[:limit])
+    return people
 
 
 def person_access(*roles: str, action: str | None = VIEW):
