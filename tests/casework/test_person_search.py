@@ -5,6 +5,8 @@ indexes, through a UNION of family-name and given-name matches) and checks only 
 against the user's scope; these tests hold it to what scoping the whole search would show.
 """
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -150,3 +152,24 @@ def test_the_search_page_lists_people_in_the_order_people_read(officer_client, o
         ("Ada", "okafor"),
         ("bola", "OKAFOR"),
     ]
+
+
+def test_each_person_found_shows_their_five_newest_visible_cases_with_status(
+    officer_client, officer, manager
+):
+    person = PersonFactory(family_name="Manycases")
+    today = timezone.localdate()
+    cases = [
+        CaseFactory(person=person, by=officer, received_on=today - dt.timedelta(days=days))
+        for days in (7, 6, 5, 4, 3, 2, 1)
+    ]
+    _restrict(cases[-1], manager)  # the newest, hidden from the officer
+    page = officer_client.get(reverse("person_search"), {"q": "Manycases"})
+    [found] = page.context["results"]
+    newest_visible = cases[-2::-1][:5]
+    assert [c.reference for c in found.visible_cases] == [c.reference for c in newest_visible]
+    html = page.content.decode()
+    assert cases[0].reference not in html and cases[-1].reference not in html
+    for case in newest_visible:
+        assert f"{case.reference}</a> ({case.get_status_display().lower()})" in html
+    assert found.contact_count == 6
