@@ -53,7 +53,7 @@ def first_people_ids(query: str, limit: int) -> list[int]:
 
     A name is matched against the family name or the given name; with that OR the database
     reads every match's row from the table before sorting (12,700 rows for a common surname
-    at national scale). On PostgreSQL the first name's two kinds of match are therefore found
+    at national scale). On PostgreSQL a name's two kinds of match are therefore found
     apart, each read in full from its own index (contacts migration 0009 covers the names and
     id), and joined with a UNION: the first `limit` of either kind, sorted together.
     """
@@ -76,7 +76,9 @@ def first_people_ids(query: str, limit: int) -> list[int]:
             .values_list("pk", *keys)[:limit]
         )
 
-    name = names[0]
+    # Every name must match, so either kind of match of any one of them will do: the longest
+    # ("Okafor" in "Jo Okafor") is likely to have the fewest to read.
+    name = max(names, key=len)
     either = first_of(Q(family_name__istartswith=name)).union(
         first_of(Q(given_name__istartswith=name))
     )

@@ -75,6 +75,8 @@ def test_first_people_ids_are_the_first_of_the_search_in_its_order(okafors, limi
     [
         ("Okafor", ["ada", "Bola", "chidi", "Emeka", "Okafor"]),
         ("okafor e", ["Emeka"]),
+        ("E Okafor", ["Emeka"]),
+        ("a ok", ["Okay", "ada"]),
         ("Adams, Okay", ["Okay"]),
         ("Zee", ["Okapi"]),
     ],
