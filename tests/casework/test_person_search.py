@@ -8,6 +8,8 @@ against the user's scope; these tests hold it to what scoping the whole search w
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -175,3 +177,20 @@ def test_each_person_found_shows_their_five_newest_visible_cases_with_status(
     for case in newest_visible:
         assert f"{case.reference}</a> ({case.get_status_display().lower()})" in html
     assert found.contact_count == 6
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the name indexes are PostgreSQL-only"
+)
+def test_postgresql_reads_a_name_search_from_the_name_indexes_alone(okafors):
+    with CaptureQueriesContext(connection) as captured:
+        first_people_ids("Okafor", 100)
+    [query] = captured.captured_queries
+    with connection.cursor() as cursor:
+        # A handful of test rows would be read from the table; ask what the indexes allow.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + query["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using person_family_name_order_idx" in plan
+    assert "Index Only Scan using person_given_name_order_idx" in plan
