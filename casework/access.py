@@ -8,6 +8,7 @@
 - `person_access(*roles, action=...)` — the same for `people/<pk>/` views, scoped by
   `people_visible_to(user)`.
 - `people_visible_to(user)` — the people a user may find or open.
+- `find_people(user, query, limit)` — the first people a search finds that the user may see.
 - `record_access(request, action, ...)` — one AccessLog row; call it for every download and
   export (or use `serve_private_file`, which does).
 - `serve_private_file(request, file, filename, ...)` — the only way an uploaded file leaves
@@ -26,6 +27,7 @@ from django.utils import timezone
 
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Contact, Person
+from contacts.selectors import first_people_ids, search_people
 
 from .models import AccessAction, AccessLog, Case, CaseParty, on_visible_cases
 
@@ -105,37 +107,62 @@ def case_access(*roles: str, action: str | None = VIEW, queryset=None):
     return decorator
 
 
-def people_visible_to(user, pk=None) -> QuerySet[Person]:
+def people_visible_to(user, pk=None, *, pks=None) -> QuerySet[Person]:
     """The people a user may find and open: for investigators, those on (or who made a contact
     on) a case they can see; for the unit-wide roles, everyone except people known *only*
-    through restricted cases they are not named on; for anyone else, nobody. With `pk`,
-    just that person (if visible), checked with lookups on their own rows alone."""
-    people = Person.objects.all() if pk is None else Person.objects.filter(pk=pk)
+    through restricted cases they are not named on; for anyone else, nobody. With `pk` (one
+    person) or `pks` (a few, such as a page of search results), just those people (if
+    visible), checked with lookups on their own rows alone."""
+    people = Person.objects.all()
+    parties = CaseParty.objects.all()
+    # A contact may have no person; a NULL among the ids a NOT IN tests would hide everyone.
+    contacts = Contact.objects.filter(person__isnull=False)
+    if pk is not None or pks is not None:
+        # Only these people's own parties and contacts are read, whatever the query plan.
+        pks = [pk] if pks is None else pks
+        people = people.filter(pk__in=pks)
+        parties = parties.filter(person__in=pks)
+        contacts = contacts.filter(person__in=pks)
     if has_role(user, *UNIT_WIDE_ROLES):
         # Hidden: on a restricted case the user is not named on, and on no case they can see.
         # The people on hidden cases are found from those few cases (a partial index holds
-        # them) once per query; only for those people is "also on a case they can see"
-        # checked, row by row with indexed lookups. Nothing reads the million visible cases.
+        # them) once per query, or from the given people's own rows; only for the people on
+        # them is "also on a case they can see" checked, row by row with indexed lookups.
+        # Nothing reads the million visible cases.
         named = Case.restricted_to.through.objects.filter(user=user).values("case_id")
         hidden_cases = Case.objects.filter(restricted=True).exclude(pk__in=named).values("pk")
-        if pk is None:
-            on_hidden = Q(
-                pk__in=CaseParty.objects.filter(case__in=hidden_cases).values("person_id")
-            ) | Q(pk__in=Contact.objects.filter(case__in=hidden_cases).values("person_id"))
-        else:
-            on_hidden = Exists(
-                CaseParty.objects.filter(person=OuterRef("pk"), case__in=hidden_cases)
-            ) | Exists(Contact.objects.filter(person=OuterRef("pk"), case__in=hidden_cases))
+        on_hidden = Q(pk__in=parties.filter(case__in=hidden_cases).values("person_id")) | Q(
+            pk__in=contacts.filter(case__in=hidden_cases).values("person_id")
+        )
         on_visible = Exists(
             on_visible_cases(CaseParty.objects.filter(person=OuterRef("pk")), user)
         ) | Exists(on_visible_cases(Contact.objects.filter(person=OuterRef("pk")), user))
         return people.filter(~on_hidden | on_visible)
     if has_role(user, *CASEWORK_ROLES):
         return people.filter(
-            Q(pk__in=on_visible_cases(CaseParty.objects.all(), user).values("person_id"))
-            | Q(pk__in=on_visible_cases(Contact.objects.all(), user).values("person_id"))
+            Q(pk__in=on_visible_cases(parties, user).values("person_id"))
+            | Q(pk__in=on_visible_cases(contacts, user).values("person_id"))
         )
     return Person.objects.none()
+
+
+def find_people(user, query: str, limit: int = 50) -> list[Person]:
+    """The first `limit` people `contacts.selectors.search_people(query)` finds that `user`
+    may see, in the search's order.
+
+    Scoping every match costs more than finding them (12,700 people share a common surname at
+    national scale, and the people on hidden cases are gathered from every restricted case),
+    while a unit-wide user may see nearly all of them. So the first 2 × `limit` matches are
+    found unscoped, from the indexes alone, and only those are checked, row by row: a visible
+    person beyond them comes after them in the order. Only when more than `limit` of them are
+    hidden (an investigator, who sees only the people on their teams' cases) is the whole
+    search scoped.
+    """
+    candidates = first_people_ids(query, 2 * limit)
+    people = list(search_people(query, people_visible_to(user, pks=candidates))[:limit])
+    if len(people) < limit and len(candidates) == 2 * limit:
+        people = list(search_people(query, people_visible_to(user))[:limit])
+    return people
 
 
 def person_access(*roles: str, action: str | None = VIEW):

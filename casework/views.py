@@ -22,10 +22,16 @@ from config.roles import (
     has_role,
     role_required,
 )
-from contacts.selectors import search_people
 
 from . import selectors, services
-from .access import VIEW, case_access, people_visible_to, person_access, record_access
+from .access import (
+    VIEW,
+    case_access,
+    find_people,
+    people_visible_to,
+    person_access,
+    record_access,
+)
 from .exceptions import CaseworkError, EditConflict, TransitionNotAllowed
 from .filters import CaseFilter
 from .forms import (
@@ -90,7 +96,7 @@ def log_contact(request):
         person = get_object_or_404(people_visible_to(request.user, pk=person_id))
     if person is None and not new_person:
         query = request.GET.get("q", "")
-        people = list(search_people(query, people_visible_to(request.user))[:20]) if query else []
+        people = find_people(request.user, query, limit=20) if query else []
         return render(
             request,
             "casework/contact_find_person.html",
@@ -323,7 +329,7 @@ def case_add_person(request, case):
     """Add someone already on file to a case; find them by search first."""
     query = request.GET.get("q", "")
     visible = people_visible_to(request.user)
-    results = list(search_people(query, visible)[:20]) if query else []
+    results = find_people(request.user, query, limit=20) if query else []
     form = AddPartyForm(request.POST or None, people=visible, case=case)
     if request.method == "POST":
         if form.is_valid():
@@ -347,7 +353,7 @@ def case_add_person(request, case):
 @role_required(*CASEWORK_ROLES)
 def person_search(request):
     query = request.GET.get("q", "")
-    people = list(search_people(query, people_visible_to(request.user))[:50]) if query else []
+    people = find_people(request.user, query, limit=50) if query else []
     return render(
         request,
         "casework/person_search.html",

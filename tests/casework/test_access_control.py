@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import services
+from casework.access import people_visible_to
 from casework.models import AccessLog, AppendOnlyError, Case, PartyRole
 from casework.records import update_case_protection
 from casework.workflow import CaseKind
@@ -162,6 +163,26 @@ def test_someone_on_a_restricted_case_and_an_ordinary_one_can_still_be_found(
     client.force_login(officer)
     assert client.get(reverse("person_search"), {"q": "Twocases"}).context["results"] == [both]
     assert client.get(reverse("person_search"), {"q": "Onecase"}).context["results"] == []
+
+
+def test_someone_on_no_case_is_found_when_a_hidden_case_has_a_contact_without_a_person(
+    client, officer, manager
+):
+    newcomer = PersonFactory(family_name="Newcomer")
+    restricted = CaseFactory(kind=CaseKind.COMPLAINT, person=PersonFactory(), by=officer)
+    now = timezone.now()
+    services.log_contact(
+        by=officer,
+        at=now,
+        channel="phone",
+        contacted_at=now,
+        summary="The caller gave no name",
+        case=restricted,
+    )
+    _restrict(restricted, manager)
+    assert list(people_visible_to(officer).filter(family_name="Newcomer")) == [newcomer]
+    client.force_login(officer)
+    assert client.get(reverse("person_search"), {"q": "Newcomer"}).context["results"] == [newcomer]
 
 
 def test_an_investigator_finds_only_people_on_their_teams_cases(client, investigator, officer):
