@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
@@ -12,6 +12,7 @@ from .models import (
     Case,
     CaseOrganisation,
     CaseParty,
+    CommissionerDecision,
     Letter,
     Referral,
     StatusChange,
@@ -53,26 +54,27 @@ def case_page(user, reference: str) -> Case:
 
 
 def case_page_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything the case page shows joined or prefetched."""
+    """The user's cases with everything the case page shows joined or prefetched.
+
+    Only what the page shows: each join the planner must order costs milliseconds of planning
+    on every request, so small one-to-one rows (the commissioner's decision) are prefetched
+    rather than joined, and relations the page never shows (who opened the case, a contact's
+    organisation) are not read at all."""
     return (
         cases_for(user)
-        .select_related(
-            "service_area", "escalated_from", "opened_by", "commissioner_decision__decided_by"
-        )
+        .select_related("service_area", "escalated_from")
         .prefetch_related(
             "subjects",
             "staff_groups",
             Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.select_related(
-                    "person", "logged_by", "organisation", "from_organisation"
-                )
+                queryset=Contact.objects.select_related("person", "logged_by", "from_organisation")
                 .prefetch_related("attachments")
                 .order_by("contacted_at"),
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
-            "escalations",
+            Prefetch("escalations", queryset=Case.objects.only("reference", "escalated_from")),
             Prefetch(
                 "referrals",
                 queryset=Referral.objects.select_related("organisation", "consent_given_by"),
@@ -83,6 +85,10 @@ def case_page_queryset(user) -> QuerySet[Case]:
             Prefetch(
                 "letters",
                 queryset=Letter.objects.select_related("generated_by", "sent_by"),
+            ),
+            Prefetch(
+                "commissioner_decision",
+                queryset=CommissionerDecision.objects.select_related("decided_by"),
             ),
         )
     )
@@ -232,8 +238,15 @@ def latest_case_history(case: Case, limit: int) -> tuple[list[HistoryEntry], boo
 
 
 def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
-    """(rows shown, earlier versions they are compared with, whether rows were left out)."""
-    queryset = queryset.select_related("history_user")
+    """(rows shown, earlier versions they are compared with, whether rows were left out).
+
+    Who made each change comes as three name columns rather than a whole user row per
+    history row (see `_by`)."""
+    queryset = queryset.annotate(
+        by_first_name=F("history_user__first_name"),
+        by_last_name=F("history_user__last_name"),
+        by_username=F("history_user__username"),
+    )
     if limit is None:
         return list(queryset.order_by("history_id")), [], False
     newest = list(queryset.order_by("-history_id")[: limit + 1])[::-1]
@@ -255,6 +268,15 @@ def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
             before[record.id] = record
         earlier = list(before.values())
     return rows, earlier, truncated
+
+
+def _by(record) -> str:
+    """Who made a history row's change, as `_user_name` says it, from `_history_rows`'s
+    name columns."""
+    if record.by_username is None:  # no user, or one no longer on file
+        return "System"
+    full_name = f"{record.by_first_name} {record.by_last_name}".strip()
+    return full_name or record.by_username
 
 
 def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEntry], bool]:
@@ -287,8 +309,6 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
         ).values_list("history_id", target):
             by_history[history_id].add(target_id)
         m2m[Case][m2m_field.name] = by_history
-    # Collect every foreign key value first so names are fetched once per related model.
-    wanted: dict = defaultdict(set)
     diffs = []
     for model, records in sources:
         previous_by_object: dict = {r.id: r for r in seeds[model]}
@@ -311,16 +331,27 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
                     if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
                 ]
             changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
-            for name, old, new in changes:
-                f = model._meta.get_field(name)
-                if f.is_relation:
-                    for value in (old, new):
-                        if f.many_to_many and value:
-                            wanted[f.related_model].update(value)
-                        elif value not in (None, "") and not f.many_to_many:
-                            wanted[f.related_model].add(value)
-            diffs.append((model, record, changes))
             previous_by_object[record.id] = record
+            if record.history_type == "~" and not changes:
+                continue
+            diffs.append((model, record, changes))
+    # Newest first; only the changes shown are given names and words (a name is fetched
+    # only for a change someone will read).
+    diffs.sort(key=lambda diff: diff[1].history_date, reverse=True)
+    if limit is not None:
+        more = more or len(diffs) > limit
+        diffs = diffs[:limit]
+    # Collect every foreign key value first so names are fetched once per related model.
+    wanted: dict = defaultdict(set)
+    for model, _record, changes in diffs:
+        for name, old, new in changes:
+            f = model._meta.get_field(name)
+            if f.is_relation:
+                for value in (old, new):
+                    if f.many_to_many and value:
+                        wanted[f.related_model].update(value)
+                    elif value not in (None, "") and not f.many_to_many:
+                        wanted[f.related_model].add(value)
     names = {}
     for related_model, pks in wanted.items():
         for pk, obj in related_model._default_manager.in_bulk(list(pks)).items():
@@ -330,32 +361,25 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
                 names[(related_model, pk)] = obj.get_full_name() or obj.get_username()
             else:
                 names[(related_model, pk)] = str(obj)
-    entries = []
-    for model, record, changes in diffs:
-        if record.history_type == "~" and not changes:
-            continue
-        entries.append(
-            HistoryEntry(
-                at=record.history_date,
-                by=_user_name(record.history_user),
-                action=_ACTIONS.get(record.history_type, record.history_type),
-                record=_label(model, record),
-                reason=record.history_change_reason or "",
-                history_id=record.history_id if model is Case else None,
-                changes=[
-                    (
-                        str(model._meta.get_field(name).verbose_name).capitalize(),
-                        _display(model, name, old, names),
-                        _display(model, name, new, names),
-                    )
-                    for name, old, new in changes
-                ],
-            )
+    entries = [
+        HistoryEntry(
+            at=record.history_date,
+            by=_by(record),
+            action=_ACTIONS.get(record.history_type, record.history_type),
+            record=_label(model, record),
+            reason=record.history_change_reason or "",
+            history_id=record.history_id if model is Case else None,
+            changes=[
+                (
+                    str(model._meta.get_field(name).verbose_name).capitalize(),
+                    _display(model, name, old, names),
+                    _display(model, name, new, names),
+                )
+                for name, old, new in changes
+            ],
         )
-    entries.sort(key=lambda e: e.at, reverse=True)
-    if limit is not None:
-        more = more or len(entries) > limit
-        entries = entries[:limit]
+        for model, record, changes in diffs
+    ]
     return entries, more
 
 
