@@ -207,6 +207,7 @@ def case_detail(request, case):
     today = timezone.localdate()
     days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
     is_complaint = case.kind == CaseKind.COMPLAINT
+    representatives = [p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE]
     return render(
         request,
         "casework/case_detail.html",
@@ -221,10 +222,8 @@ def case_detail(request, case):
             "actions": available_actions(case, request.user, today),
             "needs_holding_letter": services.needs_holding_letter(case, today),
             "response_deadline": services.response_deadline(case) if is_complaint else None,
-            "representatives": [
-                p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE
-            ],
-            "consent_missing": {p.pk for p in services.consent_outstanding(case)}
+            "representatives": representatives,
+            "consent_missing": {p.pk for p in representatives if services.lacks_consent(p)}
             if is_complaint
             else set(),
         },
