@@ -4,7 +4,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, Max, Prefetch, QuerySet
 
 from contacts.models import Contact, Person
 
@@ -238,18 +238,10 @@ def latest_case_history(case: Case, limit: int) -> tuple[list[HistoryEntry], boo
 
 
 def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
-    """(rows shown, earlier versions they are compared with, whether rows were left out).
-
-    Who made each change comes as three name columns rather than a whole user row per
-    history row (see `_by`)."""
-    queryset = queryset.annotate(
-        by_first_name=F("history_user__first_name"),
-        by_last_name=F("history_user__last_name"),
-        by_username=F("history_user__username"),
-    )
+    """(rows shown, earlier versions they are compared with, whether rows were left out)."""
     if limit is None:
-        return list(queryset.order_by("history_id")), [], False
-    newest = list(queryset.order_by("-history_id")[: limit + 1])[::-1]
+        return list(_with_author(queryset).order_by("history_id")), [], False
+    newest = list(_with_author(queryset).order_by("-history_id")[: limit + 1])[::-1]
     truncated = len(newest) > limit
     rows = newest[1:] if truncated else newest
     seen: set = set()
@@ -260,14 +252,30 @@ def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
         seen.add(record.id)
     earlier = []
     if truncated and need:
-        # The version before each object's oldest shown change (one query whatever the rows).
-        before = {}
-        for record in queryset.filter(id__in=need, history_id__lt=rows[0].history_id).order_by(
-            "history_id"
-        ):
-            before[record.id] = record
-        earlier = list(before.values())
+        # The version before each object's oldest shown change: one query, reading one row
+        # per object however many older versions it has. (Looked up by history_id alone:
+        # with the object's id as well, PostgreSQL re-ran the subquery for every version.)
+        latest_before = (
+            queryset.filter(id__in=need, history_id__lt=rows[0].history_id)
+            .order_by()
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values("last")
+        )
+        earlier = list(
+            _with_author(queryset.model._default_manager.filter(history_id__in=latest_before))
+        )
     return rows, earlier, truncated
+
+
+def _with_author(history):
+    """History rows with who made each change as three name columns (see `_by`), rather
+    than a whole user row per history row."""
+    return history.annotate(
+        by_first_name=F("history_user__first_name"),
+        by_last_name=F("history_user__last_name"),
+        by_username=F("history_user__username"),
+    )
 
 
 def _by(record) -> str:
