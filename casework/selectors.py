@@ -4,7 +4,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, F, Max, Prefetch, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from contacts.models import Contact, Person
 
@@ -53,8 +54,26 @@ def case_page(user, reference: str) -> Case:
     return case_page_queryset(user).get(reference=reference)
 
 
+# The case page lists a case's newest contacts (and the newest events of its timeline), with
+# a link to them all: a case can gather hundreds, and the page must stay quick.
+CONTACTS_SHOWN = 20
+
+
+def _contacts_shown() -> QuerySet[Contact]:
+    return Contact.objects.select_related(
+        "person", "logged_by", "from_organisation"
+    ).prefetch_related("attachments")
+
+
+def case_contacts(case: Case) -> list[Contact]:
+    """Every contact on the case, oldest first, with what the case page shows of each."""
+    return list(_contacts_shown().filter(case=case).order_by("contacted_at", "id"))
+
+
 def case_page_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything the case page shows joined or prefetched.
+    """The user's cases with everything the case page shows joined or prefetched: the
+    newest CONTACTS_SHOWN contacts as `latest_contacts` (newest first) and the number of
+    contacts as `contact_count`.
 
     Only what the page shows: each join the planner must order costs milliseconds of planning
     on every request, so small one-to-one rows (the commissioner's decision) are prefetched
@@ -63,15 +82,26 @@ def case_page_queryset(user) -> QuerySet[Case]:
     return (
         cases_for(user)
         .select_related("service_area", "escalated_from")
+        .annotate(
+            contact_count=Coalesce(
+                Subquery(
+                    Contact.objects.filter(case=OuterRef("pk"))
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            )
+        )
         .prefetch_related(
             "subjects",
             "staff_groups",
             Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
             Prefetch(
                 "contacts",
-                queryset=Contact.objects.select_related("person", "logged_by", "from_organisation")
-                .prefetch_related("attachments")
-                .order_by("contacted_at"),
+                queryset=_contacts_shown().order_by("-contacted_at", "-id")[:CONTACTS_SHOWN],
+                to_attr="latest_contacts",
             ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
             Prefetch("escalations", queryset=Case.objects.only("reference", "escalated_from")),
@@ -120,8 +150,10 @@ class TimelineEntry:
     by: str = ""
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """What happened, oldest first: contacts and status changes (uses prefetched rows)."""
+def timeline(case: Case, contacts: list[Contact]) -> list[TimelineEntry]:
+    """What happened, oldest first: these contacts and the case's status changes (uses
+    prefetched rows). Given only the newest contacts, its newest entries (as many as there
+    are contacts) are those of the whole timeline."""
     entries = [
         TimelineEntry(
             at=c.contacted_at,
@@ -130,7 +162,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             detail=c.summary,
             by=_user_name(c.logged_by),
         )
-        for c in case.contacts.all()
+        for c in contacts
     ]
     for change in case.status_changes.all():
         title = (

@@ -216,7 +216,7 @@ def case_detail(request, case):
             "today": today,
             "days_left": days_left,
             "people": selectors.people_on_case(case),
-            "timeline": selectors.timeline(case),
+            **_contacts_shown(case, request.GET.get("contacts") == "all"),
             **_history_shown(case, request.GET.get("history") == "all"),
             "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
             "actions": available_actions(case, request.user, today),
@@ -228,6 +228,28 @@ def case_detail(request, case):
             else set(),
         },
     )
+
+
+def _contacts_shown(case, show_all: bool) -> dict:
+    """The Contacts tab and the timeline: the newest contacts and events (oldest first) with
+    a link to them all, or everything."""
+    if show_all:
+        contacts = selectors.case_contacts(case)
+        return {
+            "contacts": contacts,
+            "contacts_more": False,
+            "timeline": selectors.timeline(case, contacts),
+            "timeline_more": False,
+        }
+    contacts = case.latest_contacts[::-1]
+    events = selectors.timeline(case, contacts)
+    shown = events[-selectors.CONTACTS_SHOWN :]
+    return {
+        "contacts": contacts,
+        "contacts_more": case.contact_count > len(contacts),
+        "timeline": shown,
+        "timeline_more": case.contact_count + len(events) - len(contacts) > len(shown),
+    }
 
 
 # The History tab shows the latest changes; a link shows them all (a long-running case can
