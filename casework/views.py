@@ -241,7 +241,7 @@ def _contacts_shown(case, show_all: bool) -> dict:
             "timeline": selectors.timeline(case, contacts),
             "timeline_more": False,
         }
-    contacts = case.latest_contacts[::-1]
+    contacts = selectors.case_contacts(case, limit=selectors.CONTACTS_SHOWN)
     events = selectors.timeline(case, contacts)
     shown = events[-selectors.CONTACTS_SHOWN :]
     return {
