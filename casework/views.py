@@ -204,6 +204,7 @@ def _get_case(request, reference):
 def case_detail(request, case):
     from .complaint_views import available_actions
 
+    selectors.with_case_lists(case)
     today = timezone.localdate()
     days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
     is_complaint = case.kind == CaseKind.COMPLAINT
