@@ -321,11 +321,13 @@ def latest_case_history(case: Case, limit: int) -> tuple[list[HistoryEntry], boo
     return _history(case, True, limit)
 
 
-def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
-    """(rows shown, earlier versions they are compared with, whether rows were left out)."""
+def _history_rows(queryset, limit: int | None, since=None) -> tuple[list, list, bool]:
+    """(rows shown, earlier versions they are compared with, whether rows were left out):
+    the newest `limit` rows (all with None), only those saved at or after `since` if given."""
     if limit is None:
         return list(_with_author(queryset).order_by("history_id")), [], False
-    newest = list(_with_author(queryset).order_by("-history_id")[: limit + 1])[::-1]
+    recent = queryset if since is None else queryset.filter(history_date__gte=since)
+    newest = list(_with_author(recent).order_by("-history_id")[: limit + 1])[::-1]
     truncated = len(newest) > limit
     rows = newest[1:] if truncated else newest
     seen: set = set()
@@ -335,7 +337,7 @@ def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
             need.add(record.id)
         seen.add(record.id)
     earlier = []
-    if truncated and need:
+    if (truncated or since is not None) and need:
         # The version before each object's oldest shown change: one query, reading one row
         # per object however many older versions it has. (Looked up by history_id alone:
         # with the object's id as well, PostgreSQL re-ran the subquery for every version.)
@@ -372,24 +374,11 @@ def _by(record) -> str:
 
 
 def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEntry], bool]:
-    querysets = [
-        (Case, case.history.all()),
-        (Contact, Contact.history.filter(case_id=case.pk)),
-        (CaseParty, CaseParty.history.filter(case_id=case.pk)),
-        (Referral, Referral.history.filter(case_id=case.pk)),
-    ]
-    if not parts:
-        querysets = querysets[:1]
-    sources, seeds, more = [], {}, False
-    for model, queryset in querysets:
-        rows, earlier, truncated = _history_rows(queryset, limit)
-        sources.append((model, rows))
-        seeds[model] = earlier
-        more = more or truncated
+    rows, earlier, more = _history_rows(case.history.all(), limit)
     # The case's many-to-many history (subjects, staff groups), one query per field, so the
     # page's query count does not grow with the number of history rows.
-    case_history_ids = [r.history_id for r in sources[0][1] + seeds[Case]]
-    m2m = {Case: {}}
+    case_history_ids = [r.history_id for r in rows + earlier]
+    m2m = {}
     for m2m_field in (Case._meta.get_field("subjects"), Case._meta.get_field("staff_groups")):
         through = Case.history.model._meta.get_field(
             f"historicalcase_{m2m_field.name}"
@@ -400,33 +389,60 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
             history_id__in=case_history_ids
         ).values_list("history_id", target):
             by_history[history_id].add(target_id)
-        m2m[Case][m2m_field.name] = by_history
+        m2m[m2m_field.name] = by_history
+    diffs = _diffs(Case, rows, earlier, m2m)
+    if not parts:
+        return _entries(diffs, limit, more)
+    # When the case record's own changes fill the list and there are older ones (so the
+    # list says there is more), a change to a contact, person or referral saved before the
+    # oldest of them cannot be shown: those tables are read only from that moment on.
+    since = None
+    if limit is not None and more and len(diffs) >= limit:
+        since = sorted((d[1].history_date for d in diffs), reverse=True)[limit - 1]
+    for model, queryset in (
+        (Contact, Contact.history.filter(case_id=case.pk)),
+        (CaseParty, CaseParty.history.filter(case_id=case.pk)),
+        (Referral, Referral.history.filter(case_id=case.pk)),
+    ):
+        rows, earlier, truncated = _history_rows(queryset, limit, since)
+        diffs += _diffs(model, rows, earlier, {})
+        more = more or truncated
+    return _entries(diffs, limit, more)
+
+
+def _diffs(model, records, earlier, m2m) -> list[tuple]:
+    """(model, record, changes) for each history row that changed something, comparing it
+    with the object's previous version (in `records` or `earlier`)."""
     diffs = []
-    for model, records in sources:
-        previous_by_object: dict = {r.id: r for r in seeds[model]}
-        for record in records:
-            prev = previous_by_object.get(record.id)
-            changes = []
-            if prev is not None and record.history_type == "~":
-                changes = _field_changes(model, prev, record)
-                for name, by_history in m2m.get(model, {}).items():
-                    old, new = (
-                        by_history.get(prev.history_id, set()),
-                        by_history.get(record.history_id, set()),
-                    )
-                    if old != new:
-                        changes.append((name, old, new))
-            elif record.history_type == "+":
-                changes = [
-                    (f.name, None, getattr(record, f.attname))
-                    for f in model._meta.concrete_fields
-                    if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
-                ]
-            changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
-            previous_by_object[record.id] = record
-            if record.history_type == "~" and not changes:
-                continue
-            diffs.append((model, record, changes))
+    previous_by_object: dict = {r.id: r for r in earlier}
+    for record in records:
+        prev = previous_by_object.get(record.id)
+        changes = []
+        if prev is not None and record.history_type == "~":
+            changes = _field_changes(model, prev, record)
+            for name, by_history in m2m.items():
+                old, new = (
+                    by_history.get(prev.history_id, set()),
+                    by_history.get(record.history_id, set()),
+                )
+                if old != new:
+                    changes.append((name, old, new))
+        elif record.history_type == "+":
+            changes = [
+                (f.name, None, getattr(record, f.attname))
+                for f in model._meta.concrete_fields
+                if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
+            ]
+        changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
+        previous_by_object[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue
+        diffs.append((model, record, changes))
+    return diffs
+
+
+def _entries(diffs, limit: int | None, more: bool) -> tuple[list[HistoryEntry], bool]:
+    """The newest `limit` (or all) changes in words, and whether there are more."""
     # Newest first; only the changes shown are given names and words (a name is fetched
     # only for a change someone will read).
     diffs.sort(key=lambda diff: diff[1].history_date, reverse=True)

@@ -371,3 +371,37 @@ def test_case_page_with_few_contacts_shows_them_all_without_a_link(officer_clien
     assert "Contacts (2)" in page and "Call number 0." in page
     assert _tab(page, "contacts", "referrals").count('class="nhsuk-card"') == 2
     assert "?contacts=all" not in page
+
+
+def test_case_page_history_mixes_contacts_logged_between_case_edits(officer_client, officer):
+    from django.utils import timezone
+
+    from casework import services
+    from casework.views import HISTORY_SHOWN
+
+    case = CaseFactory(kind=CaseKind.ENQUIRY, by=officer)
+    for n in range(HISTORY_SHOWN + 5):
+        if n in (2, 40):
+            now = timezone.now()
+            services.log_contact(
+                by=officer,
+                at=now,
+                channel="phone",
+                contacted_at=now,
+                summary=f"Rang after edit {n}.",
+                person=PersonFactory(),
+                case=case,
+                relationship="relative",
+            )
+        services.update_case_details(case, by=officer, reason=f"Edit number {n}",
+                                     description=f"Version {n}")  # fmt: skip
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "Showing the latest 50 changes" in history
+    assert "Rang after edit 40." in history  # newer than the oldest edit shown
+    assert "Rang after edit 2." not in history  # older: behind the link
+    assert f"Reason: Edit number {HISTORY_SHOWN + 4}" in history
+    everything = officer_client.get(
+        reverse("case_detail", args=[case.reference]), {"history": "all"}
+    ).content.decode()
+    assert "Rang after edit 2." in everything[everything.index('id="history"') :]
