@@ -4,7 +4,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    prefetch_related_objects,
+)
+from django.db.models.functions import Coalesce
 
 from contacts.models import Contact, Person
 
@@ -12,6 +23,7 @@ from .models import (
     Case,
     CaseOrganisation,
     CaseParty,
+    CommissionerDecision,
     Letter,
     Referral,
     StatusChange,
@@ -50,43 +62,119 @@ def recent_contacts(user, limit: int = 10) -> QuerySet[Contact]:
 
 def case_page(user, reference: str) -> Case:
     """The case with everything its page shows, or Case.DoesNotExist if out of scope."""
-    return case_page_queryset(user).get(reference=reference)
+    return with_case_lists(case_page_queryset(user).get(reference=reference))
+
+
+# The case page lists a case's newest contacts (and the newest events of its timeline), with
+# a link to them all: a case can gather hundreds, and the page must stay quick.
+CONTACTS_SHOWN = 20
+
+
+def case_contacts(case: Case, limit: int | None = None) -> list[Contact]:
+    """The case's contacts, oldest first, with what the case page shows of each: the newest
+    `limit` of them, or all. (A query of its own: a sliced prefetch cost twice as much.)"""
+    contacts = (
+        Contact.objects.filter(case=case)
+        .select_related("person", "logged_by", "from_organisation")
+        .prefetch_related("attachments")
+    )
+    if limit is None:
+        return list(contacts.order_by("contacted_at", "id"))
+    return list(contacts.order_by("-contacted_at", "-id")[:limit])[::-1]
 
 
 def case_page_queryset(user) -> QuerySet[Case]:
-    """The user's cases with everything the case page shows joined or prefetched."""
+    """The user's cases with what the case page shows joined or prefetched, but its contacts
+    (`case_contacts`, their number annotated as `contact_count`) and the lists most cases do
+    not have (`with_case_lists`, which the annotated `has_...` flags tell to skip).
+
+    Only what the page shows: each join the planner must order costs milliseconds of planning
+    on every request, so relations the page never shows (who opened the case, a contact's
+    organisation) are not read at all; and each prefetch, even of no rows, costs a query."""
     return (
         cases_for(user)
-        .select_related(
-            "service_area", "escalated_from", "opened_by", "commissioner_decision__decided_by"
+        .select_related("service_area", "escalated_from")
+        .annotate(
+            contact_count=Coalesce(
+                Subquery(
+                    Contact.objects.filter(case=OuterRef("pk"))
+                    .order_by()
+                    .values("case")
+                    .annotate(n=Count("pk"))
+                    .values("n")
+                ),
+                0,
+            ),
+            **{
+                flag: Exists(model.objects.filter(**{field: OuterRef("pk")}))
+                for flag, model, field, _lookup in _CASE_LISTS
+            },
         )
         .prefetch_related(
             "subjects",
             "staff_groups",
             Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
-            Prefetch(
-                "contacts",
-                queryset=Contact.objects.select_related(
-                    "person", "logged_by", "organisation", "from_organisation"
-                )
-                .prefetch_related("attachments")
-                .order_by("contacted_at"),
-            ),
             Prefetch("status_changes", queryset=StatusChange.objects.select_related("changed_by")),
-            "escalations",
+            # Read even when there are none: about one complaint in seven is referred, and the
+            # page's query count is the same with referrals as without.
             Prefetch(
                 "referrals",
                 queryset=Referral.objects.select_related("organisation", "consent_given_by"),
             ),
-            Prefetch(
-                "involved_bodies", queryset=CaseOrganisation.objects.select_related("organisation")
-            ),
-            Prefetch(
-                "letters",
-                queryset=Letter.objects.select_related("generated_by", "sent_by"),
-            ),
         )
     )
+
+
+# Lists of the case page many cases have none of: (flag, model, its link to the case, the
+# prefetch that fills it).
+_CASE_LISTS = [
+    (
+        "has_escalations",
+        Case,
+        "escalated_from",
+        Prefetch("escalations", queryset=Case.objects.only("reference", "escalated_from")),
+    ),
+    (
+        "has_involved_bodies",
+        CaseOrganisation,
+        "case",
+        Prefetch(
+            "involved_bodies", queryset=CaseOrganisation.objects.select_related("organisation")
+        ),
+    ),
+    (
+        "has_letters",
+        Letter,
+        "case",
+        Prefetch("letters", queryset=Letter.objects.select_related("generated_by", "sent_by")),
+    ),
+    (
+        "has_commissioner_decision",
+        CommissionerDecision,
+        "case",
+        Prefetch(
+            "commissioner_decision",
+            queryset=CommissionerDecision.objects.select_related("decided_by"),
+        ),
+    ),
+]
+
+
+def with_case_lists(case: Case) -> Case:
+    """Fill the case page's less common lists (escalations, organisations involved,
+    letters, the commissioner's decision) on a case from `case_page_queryset`:
+    a query for each list the case has rows in, none for an empty one (its flag says so, and
+    an empty queryset is filled without asking the database)."""
+    prefetch_related_objects(
+        [case],
+        *[
+            lookup
+            if getattr(case, flag)
+            else Prefetch(lookup.prefetch_through, queryset=lookup.queryset.none())
+            for flag, _model, _field, lookup in _CASE_LISTS
+        ],
+    )
+    return case
 
 
 @dataclass
@@ -115,8 +203,10 @@ class TimelineEntry:
     by: str = ""
 
 
-def timeline(case: Case) -> list[TimelineEntry]:
-    """What happened, oldest first: contacts and status changes (uses prefetched rows)."""
+def timeline(case: Case, contacts: list[Contact]) -> list[TimelineEntry]:
+    """What happened, oldest first: these contacts and the case's status changes (uses
+    prefetched rows). Given only the newest contacts, its newest entries (as many as there
+    are contacts) are those of the whole timeline."""
     entries = [
         TimelineEntry(
             at=c.contacted_at,
@@ -125,7 +215,7 @@ def timeline(case: Case) -> list[TimelineEntry]:
             detail=c.summary,
             by=_user_name(c.logged_by),
         )
-        for c in case.contacts.all()
+        for c in contacts
     ]
     for change in case.status_changes.all():
         title = (
@@ -232,12 +322,13 @@ def latest_case_history(case: Case, limit: int) -> tuple[list[HistoryEntry], boo
     return _history(case, True, limit)
 
 
-def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
-    """(rows shown, earlier versions they are compared with, whether rows were left out)."""
-    queryset = queryset.select_related("history_user")
+def _history_rows(queryset, limit: int | None, since=None) -> tuple[list, list, bool]:
+    """(rows shown, earlier versions they are compared with, whether rows were left out):
+    the newest `limit` rows (all with None), only those saved at or after `since` if given."""
     if limit is None:
-        return list(queryset.order_by("history_id")), [], False
-    newest = list(queryset.order_by("-history_id")[: limit + 1])[::-1]
+        return list(_with_author(queryset).order_by("history_id")), [], False
+    recent = queryset if since is None else queryset.filter(history_date__gte=since)
+    newest = list(_with_author(recent).order_by("-history_id")[: limit + 1])[::-1]
     truncated = len(newest) > limit
     rows = newest[1:] if truncated else newest
     seen: set = set()
@@ -247,36 +338,48 @@ def _history_rows(queryset, limit: int | None) -> tuple[list, list, bool]:
             need.add(record.id)
         seen.add(record.id)
     earlier = []
-    if truncated and need:
-        # The version before each object's oldest shown change (one query whatever the rows).
-        before = {}
-        for record in queryset.filter(id__in=need, history_id__lt=rows[0].history_id).order_by(
-            "history_id"
-        ):
-            before[record.id] = record
-        earlier = list(before.values())
+    if (truncated or since is not None) and need:
+        # The version before each object's oldest shown change: one query, reading one row
+        # per object however many older versions it has. (Looked up by history_id alone:
+        # with the object's id as well, PostgreSQL re-ran the subquery for every version.)
+        latest_before = (
+            queryset.filter(id__in=need, history_id__lt=rows[0].history_id)
+            .order_by()
+            .values("id")
+            .annotate(last=Max("history_id"))
+            .values("last")
+        )
+        earlier = list(
+            _with_author(queryset.model._default_manager.filter(history_id__in=latest_before))
+        )
     return rows, earlier, truncated
 
 
+def _with_author(history):
+    """History rows with who made each change as three name columns (see `_by`), rather
+    than a whole user row per history row."""
+    return history.annotate(
+        by_first_name=F("history_user__first_name"),
+        by_last_name=F("history_user__last_name"),
+        by_username=F("history_user__username"),
+    )
+
+
+def _by(record) -> str:
+    """Who made a history row's change, as `_user_name` says it, from `_history_rows`'s
+    name columns."""
+    if record.by_username is None:  # no user, or one no longer on file
+        return "System"
+    full_name = f"{record.by_first_name} {record.by_last_name}".strip()
+    return full_name or record.by_username
+
+
 def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEntry], bool]:
-    querysets = [
-        (Case, case.history.all()),
-        (Contact, Contact.history.filter(case_id=case.pk)),
-        (CaseParty, CaseParty.history.filter(case_id=case.pk)),
-        (Referral, Referral.history.filter(case_id=case.pk)),
-    ]
-    if not parts:
-        querysets = querysets[:1]
-    sources, seeds, more = [], {}, False
-    for model, queryset in querysets:
-        rows, earlier, truncated = _history_rows(queryset, limit)
-        sources.append((model, rows))
-        seeds[model] = earlier
-        more = more or truncated
+    rows, earlier, more = _history_rows(case.history.all(), limit)
     # The case's many-to-many history (subjects, staff groups), one query per field, so the
     # page's query count does not grow with the number of history rows.
-    case_history_ids = [r.history_id for r in sources[0][1] + seeds[Case]]
-    m2m = {Case: {}}
+    case_history_ids = [r.history_id for r in rows + earlier]
+    m2m = {}
     for m2m_field in (Case._meta.get_field("subjects"), Case._meta.get_field("staff_groups")):
         through = Case.history.model._meta.get_field(
             f"historicalcase_{m2m_field.name}"
@@ -287,41 +390,77 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
             history_id__in=case_history_ids
         ).values_list("history_id", target):
             by_history[history_id].add(target_id)
-        m2m[Case][m2m_field.name] = by_history
+        m2m[m2m_field.name] = by_history
+    diffs = _diffs(Case, rows, earlier, m2m)
+    if not parts:
+        return _entries(diffs, limit, more)
+    # When the case record's own changes fill the list and there are older ones (so the
+    # list says there is more), a change to a contact, person or referral saved before the
+    # oldest of them cannot be shown: those tables are read only from that moment on.
+    since = None
+    if limit is not None and more and len(diffs) >= limit:
+        since = sorted((d[1].history_date for d in diffs), reverse=True)[limit - 1]
+    for model, queryset in (
+        (Contact, Contact.history.filter(case_id=case.pk)),
+        (CaseParty, CaseParty.history.filter(case_id=case.pk)),
+        (Referral, Referral.history.filter(case_id=case.pk)),
+    ):
+        rows, earlier, truncated = _history_rows(queryset, limit, since)
+        diffs += _diffs(model, rows, earlier, {})
+        more = more or truncated
+    return _entries(diffs, limit, more)
+
+
+def _diffs(model, records, earlier, m2m) -> list[tuple]:
+    """(model, record, changes) for each history row that changed something, comparing it
+    with the object's previous version (in `records` or `earlier`)."""
+    diffs = []
+    previous_by_object: dict = {r.id: r for r in earlier}
+    for record in records:
+        prev = previous_by_object.get(record.id)
+        changes = []
+        if prev is not None and record.history_type == "~":
+            changes = _field_changes(model, prev, record)
+            for name, by_history in m2m.items():
+                old, new = (
+                    by_history.get(prev.history_id, set()),
+                    by_history.get(record.history_id, set()),
+                )
+                if old != new:
+                    changes.append((name, old, new))
+        elif record.history_type == "+":
+            changes = [
+                (f.name, None, getattr(record, f.attname))
+                for f in model._meta.concrete_fields
+                if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
+            ]
+        changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
+        previous_by_object[record.id] = record
+        if record.history_type == "~" and not changes:
+            continue
+        diffs.append((model, record, changes))
+    return diffs
+
+
+def _entries(diffs, limit: int | None, more: bool) -> tuple[list[HistoryEntry], bool]:
+    """The newest `limit` (or all) changes in words, and whether there are more."""
+    # Newest first; only the changes shown are given names and words (a name is fetched
+    # only for a change someone will read).
+    diffs.sort(key=lambda diff: diff[1].history_date, reverse=True)
+    if limit is not None:
+        more = more or len(diffs) > limit
+        diffs = diffs[:limit]
     # Collect every foreign key value first so names are fetched once per related model.
     wanted: dict = defaultdict(set)
-    diffs = []
-    for model, records in sources:
-        previous_by_object: dict = {r.id: r for r in seeds[model]}
-        for record in records:
-            prev = previous_by_object.get(record.id)
-            changes = []
-            if prev is not None and record.history_type == "~":
-                changes = _field_changes(model, prev, record)
-                for name, by_history in m2m.get(model, {}).items():
-                    old, new = (
-                        by_history.get(prev.history_id, set()),
-                        by_history.get(record.history_id, set()),
-                    )
-                    if old != new:
-                        changes.append((name, old, new))
-            elif record.history_type == "+":
-                changes = [
-                    (f.name, None, getattr(record, f.attname))
-                    for f in model._meta.concrete_fields
-                    if f.name not in _SKIP_FIELDS and getattr(record, f.attname) not in (None, "")
-                ]
-            changes = [c for c in changes if c[0] not in _SKIP_FIELDS]
-            for name, old, new in changes:
-                f = model._meta.get_field(name)
-                if f.is_relation:
-                    for value in (old, new):
-                        if f.many_to_many and value:
-                            wanted[f.related_model].update(value)
-                        elif value not in (None, "") and not f.many_to_many:
-                            wanted[f.related_model].add(value)
-            diffs.append((model, record, changes))
-            previous_by_object[record.id] = record
+    for model, _record, changes in diffs:
+        for name, old, new in changes:
+            f = model._meta.get_field(name)
+            if f.is_relation:
+                for value in (old, new):
+                    if f.many_to_many and value:
+                        wanted[f.related_model].update(value)
+                    elif value not in (None, "") and not f.many_to_many:
+                        wanted[f.related_model].add(value)
     names = {}
     for related_model, pks in wanted.items():
         for pk, obj in related_model._default_manager.in_bulk(list(pks)).items():
@@ -331,32 +470,25 @@ def _history(case: Case, parts: bool, limit: int | None) -> tuple[list[HistoryEn
                 names[(related_model, pk)] = obj.get_full_name() or obj.get_username()
             else:
                 names[(related_model, pk)] = str(obj)
-    entries = []
-    for model, record, changes in diffs:
-        if record.history_type == "~" and not changes:
-            continue
-        entries.append(
-            HistoryEntry(
-                at=record.history_date,
-                by=_user_name(record.history_user),
-                action=_ACTIONS.get(record.history_type, record.history_type),
-                record=_label(model, record),
-                reason=record.history_change_reason or "",
-                history_id=record.history_id if model is Case else None,
-                changes=[
-                    (
-                        str(model._meta.get_field(name).verbose_name).capitalize(),
-                        _display(model, name, old, names),
-                        _display(model, name, new, names),
-                    )
-                    for name, old, new in changes
-                ],
-            )
+    entries = [
+        HistoryEntry(
+            at=record.history_date,
+            by=_by(record),
+            action=_ACTIONS.get(record.history_type, record.history_type),
+            record=_label(model, record),
+            reason=record.history_change_reason or "",
+            history_id=record.history_id if model is Case else None,
+            changes=[
+                (
+                    str(model._meta.get_field(name).verbose_name).capitalize(),
+                    _display(model, name, old, names),
+                    _display(model, name, new, names),
+                )
+                for name, old, new in changes
+            ],
         )
-    entries.sort(key=lambda e: e.at, reverse=True)
-    if limit is not None:
-        more = more or len(entries) > limit
-        entries = entries[:limit]
+        for model, record, changes in diffs
+    ]
     return entries, more
 
 

@@ -585,14 +585,21 @@ def set_response_period(
 def consent_outstanding(case: Case) -> list[CaseParty]:
     """Representatives who cannot yet act for the patient (SI 2009/309 reg 5): consent not
     given, or given as not needed without the best-interests check being satisfied."""
-    missing = []
-    for party in case.parties.filter(role=PartyRole.REPRESENTATIVE).select_related("person"):
-        if party.consent in (Consent.GIVEN, Consent.NOT_NEEDED_DECEASED):
-            continue
-        if party.consent in BEST_INTERESTS_NEEDED and party.best_interests_confirmed:
-            continue
-        missing.append(party)
-    return missing
+    return [
+        party
+        for party in case.parties.filter(role=PartyRole.REPRESENTATIVE).select_related("person")
+        if lacks_consent(party)
+    ]
+
+
+def lacks_consent(representative: CaseParty) -> bool:
+    """Whether this representative cannot yet act for the patient (SI 2009/309 reg 5); for
+    pages that already hold the case's parties."""
+    if representative.consent in (Consent.GIVEN, Consent.NOT_NEEDED_DECEASED):
+        return False
+    return not (
+        representative.consent in BEST_INTERESTS_NEEDED and representative.best_interests_confirmed
+    )
 
 
 @transaction.atomic

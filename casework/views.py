@@ -210,9 +210,11 @@ def _get_case(request, reference):
 def case_detail(request, case):
     from .complaint_views import available_actions
 
+    selectors.with_case_lists(case)
     today = timezone.localdate()
     days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
     is_complaint = case.kind == CaseKind.COMPLAINT
+    representatives = [p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE]
     return render(
         request,
         "casework/case_detail.html",
@@ -221,20 +223,40 @@ def case_detail(request, case):
             "today": today,
             "days_left": days_left,
             "people": selectors.people_on_case(case),
-            "timeline": selectors.timeline(case),
+            **_contacts_shown(case, request.GET.get("contacts") == "all"),
             **_history_shown(case, request.GET.get("history") == "all"),
             "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
             "actions": available_actions(case, request.user, today),
             "needs_holding_letter": services.needs_holding_letter(case, today),
             "response_deadline": services.response_deadline(case) if is_complaint else None,
-            "representatives": [
-                p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE
-            ],
-            "consent_missing": {p.pk for p in services.consent_outstanding(case)}
+            "representatives": representatives,
+            "consent_missing": {p.pk for p in representatives if services.lacks_consent(p)}
             if is_complaint
             else set(),
         },
     )
+
+
+def _contacts_shown(case, show_all: bool) -> dict:
+    """The Contacts tab and the timeline: the newest contacts and events (oldest first) with
+    a link to them all, or everything."""
+    if show_all:
+        contacts = selectors.case_contacts(case)
+        return {
+            "contacts": contacts,
+            "contacts_more": False,
+            "timeline": selectors.timeline(case, contacts),
+            "timeline_more": False,
+        }
+    contacts = selectors.case_contacts(case, limit=selectors.CONTACTS_SHOWN)
+    events = selectors.timeline(case, contacts)
+    shown = events[-selectors.CONTACTS_SHOWN :]
+    return {
+        "contacts": contacts,
+        "contacts_more": case.contact_count > len(contacts),
+        "timeline": shown,
+        "timeline_more": case.contact_count + len(events) - len(contacts) > len(shown),
+    }
 
 
 # The History tab shows the latest changes; a link shows them all (a long-running case can

@@ -2,11 +2,17 @@
 
 `{% nhs_field form.name %}` gives the label, hint, error message and the right component
 (input, textarea, select, radios, checkboxes) with the error classes, so every form follows the
-NHS.UK error pattern without repeating the markup.
+NHS.UK error pattern without repeating the markup. Also small filters the pages share: status
+tag colours, and fast date and text formatting for long lists.
 """
 
+import datetime
+import unicodedata
+
 from django import forms, template
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
+from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 
 register = template.Library()
 
@@ -104,3 +110,36 @@ def status_tag_colour(status: str) -> str:
 @register.filter
 def absolute(value):
     return abs(value)
+
+
+# Lists of dozens of rows (a case's contacts, timeline and history) format a date and
+# shorten a text on every row; Django's general-purpose `date` and `truncatechars` filters
+# cost 25-50 µs a call. These give the same output for the two formats those lists use.
+
+
+@register.filter(expects_localtime=True)
+def short_datetime(value) -> str:
+    """As `|date:"j M Y H:i"` (23 Nov 2026 09:05), in the current time zone."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return f"{value.day} {MONTHS_3[value.month].title()} {value.year} {value:%H:%M}"
+
+
+@register.filter(expects_localtime=True)
+def long_datetime(value) -> str:
+    """As `|date:"l j F Y, H:i"` (Monday 23 November 2026, 09:05), in the current time zone."""
+    if not isinstance(value, datetime.datetime):
+        return ""
+    return (
+        f"{WEEKDAYS[value.weekday()]} {value.day} {MONTHS[value.month]} {value.year}, {value:%H:%M}"
+    )
+
+
+@register.filter(is_safe=True)
+def shorten(value, length: int):
+    """As `|truncatechars:length`, without its character-by-character walk when the text
+    already fits (it would return the text unchanged, in Unicode normal form C)."""
+    text = str(value)
+    if len(text) <= int(length) and unicodedata.is_normalized("NFC", text):
+        return text
+    return truncatechars(text, length)

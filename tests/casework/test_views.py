@@ -290,3 +290,118 @@ def test_case_page_history_shows_the_latest_fifty_changes_with_a_link_to_all(
         reverse("case_detail", args=[case.reference]), {"history": "all"}
     ).content.decode()
     assert "Reason: Edit number 0<" in everything and "Show all" not in everything
+
+
+def _case_with_contacts(officer, count):
+    """A case with `count` contacts: the one it was opened with, then "Call number 0." and
+    on, a day apart."""
+    from django.utils import timezone
+
+    from casework import services
+
+    received = timezone.localdate() - dt.timedelta(days=count + 2)
+    case = CaseFactory(kind=CaseKind.ENQUIRY, by=officer, received_on=received)
+    start = timezone.now() - dt.timedelta(days=count)
+    for n in range(count - 1):
+        services.log_contact(
+            by=officer,
+            at=timezone.now(),
+            channel="phone",
+            contacted_at=start + dt.timedelta(days=n),
+            summary=f"Call number {n}.",
+            person=PersonFactory(),
+            case=case,
+            relationship="relative",
+        )
+    return case
+
+
+def _tab(page, panel, next_panel):
+    return page[page.index(f'id="{panel}"') : page.index(f'id="{next_panel}"')]
+
+
+def test_case_page_lists_the_latest_contacts_with_a_link_to_all(officer_client, officer):
+    from casework.selectors import CONTACTS_SHOWN
+
+    total = CONTACTS_SHOWN + 3
+    case = _case_with_contacts(officer, total)
+    url = reverse("case_detail", args=[case.reference])
+    page = officer_client.get(url).content.decode()
+    contacts = _tab(page, "contacts", "referrals")
+    assert f"Contacts ({total})" in page  # the tab counts them all
+    assert f"Showing the latest {CONTACTS_SHOWN} of {total} contacts" in contacts
+    assert "?contacts=all#contacts" in contacts
+    assert contacts.count('class="nhsuk-card"') == CONTACTS_SHOWN
+    newest, oldest_shown = f"Call number {total - 2}.", f"Call number {total - 2 - 19}."
+    assert newest in contacts and oldest_shown in contacts
+    assert "Call number 1." not in contacts  # the oldest are behind the link
+    assert contacts.index(oldest_shown) < contacts.index(newest)  # oldest first, as before
+
+    everything = officer_client.get(url, {"contacts": "all"}).content.decode()
+    contacts = _tab(everything, "contacts", "referrals")
+    assert contacts.count('class="nhsuk-card"') == total
+    assert all(f"Call number {n}." in contacts for n in range(total - 1))
+    assert "Showing the latest" not in contacts
+    assert contacts.index("Call number 0.") < contacts.index("Call number 1.")
+
+
+def test_case_page_timeline_shows_the_latest_events_with_a_link_to_all(officer_client, officer):
+    from casework.selectors import CONTACTS_SHOWN
+
+    total = CONTACTS_SHOWN + 3
+    case = _case_with_contacts(officer, total)
+    url = reverse("case_detail", args=[case.reference])
+    page = officer_client.get(url).content.decode()
+    timeline = _tab(page, "timeline", "letters")
+    assert f"Showing the latest {CONTACTS_SHOWN} events" in timeline
+    assert "?contacts=all#timeline" in timeline
+    assert timeline.count("<li>") == CONTACTS_SHOWN
+    assert f"Call number {total - 2}." in timeline and "Call number 1." not in timeline
+
+    everything = officer_client.get(url, {"contacts": "all"}).content.decode()
+    timeline = _tab(everything, "timeline", "letters")
+    assert "Showing the latest" not in timeline
+    assert timeline.count("<li>") == total + 1  # every contact, and the case opening
+    assert "Call number 0." in timeline and "Status: Open" in timeline
+
+
+def test_case_page_with_few_contacts_shows_them_all_without_a_link(officer_client, officer):
+    case = _case_with_contacts(officer, 2)
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Contacts (2)" in page and "Call number 0." in page
+    assert _tab(page, "contacts", "referrals").count('class="nhsuk-card"') == 2
+    assert "?contacts=all" not in page
+
+
+def test_case_page_history_mixes_contacts_logged_between_case_edits(officer_client, officer):
+    from django.utils import timezone
+
+    from casework import services
+    from casework.views import HISTORY_SHOWN
+
+    case = CaseFactory(kind=CaseKind.ENQUIRY, by=officer)
+    for n in range(HISTORY_SHOWN + 5):
+        if n in (2, 40):
+            now = timezone.now()
+            services.log_contact(
+                by=officer,
+                at=now,
+                channel="phone",
+                contacted_at=now,
+                summary=f"Rang after edit {n}.",
+                person=PersonFactory(),
+                case=case,
+                relationship="relative",
+            )
+        services.update_case_details(case, by=officer, reason=f"Edit number {n}",
+                                     description=f"Version {n}")  # fmt: skip
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    history = page[page.index('id="history"') :]
+    assert "Showing the latest 50 changes" in history
+    assert "Rang after edit 40." in history  # newer than the oldest edit shown
+    assert "Rang after edit 2." not in history  # older: behind the link
+    assert f"Reason: Edit number {HISTORY_SHOWN + 4}" in history
+    everything = officer_client.get(
+        reverse("case_detail", args=[case.reference]), {"history": "all"}
+    ).content.decode()
+    assert "Rang after edit 2." in everything[everything.index('id="history"') :]
