@@ -59,6 +59,17 @@ def test_no_template_has_inline_script_or_event_handlers():
     assert not offenders, "Inline script is refused by the CSP:\n" + "\n".join(offenders)
 
 
+def test_no_stylesheet_loads_anything_from_another_site():
+    # The CSP allows styles, fonts and images from the site itself only: a stylesheet that
+    # asks for another site's font is refused in every browser, on every page, with an error.
+    offenders = [
+        f"{css.relative_to(BASE_DIR)}: {url}"
+        for css in (BASE_DIR / "static").rglob("*.css")
+        for url in re.findall(r"url\(\s*['\"]?(?:https?:)?//[^)]*\)", css.read_text())
+    ]
+    assert not offenders, "\n".join(offenders)
+
+
 @pytest.mark.django_db
 def test_repeated_wrong_passwords_lock_the_sign_in_with_a_plain_page(client, officer):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
