@@ -51,12 +51,14 @@ LINKS = {
         "staff_group",
     ),
 }
-TABLES = (
-    "reports_dailycasecount",
-    "reports_dailysubjectcount",
-    "reports_dailystaffgroupcount",
-    "reports_dailycontactcount",
-)
+# Each daily table and the columns a row is counted under (every column but id and n).
+KEYS = {
+    model._meta.db_table: ", ".join(
+        f.column for f in model._meta.concrete_fields if f.name not in ("id", "n")
+    )
+    for model in (DailyCaseCount, DailySubjectCount, DailyStaffGroupCount, DailyContactCount)
+}
+TABLES = tuple(KEYS)
 
 
 def _local_day(column: str) -> str:
@@ -233,20 +235,12 @@ def _rebuild_sql() -> list[str]:
     return statements
 
 
-KEYS = {
-    "reports_dailycasecount": "day, kind, service_area",
-    "reports_dailysubjectcount": "day, kind, subject",
-    "reports_dailystaffgroupcount": "day, kind, staff_group",
-    "reports_dailycontactcount": "day, kind",
-}
-
-
 def available() -> bool:
     """Whether the daily counts are kept (PostgreSQL, where the triggers are installed)."""
     return connection.vendor == "postgresql"
 
 
-def install(schema_editor=None) -> None:
+def install() -> None:
     """Create (or replace) the triggers and count everything from the cases. Run by
     reports migration 0004 and `manage.py rebuild_daily_counts`; nothing on SQLite."""
     if not available():
@@ -325,19 +319,25 @@ def _summed(rows, bounds: dict[str, tuple[dt.date, dt.date]], *group_on: str) ->
         f"sum_{name}": Coalesce(Sum("n", filter=Q(day__range=days)), 0)
         for name, days in bounds.items()
     }
-    grouped = rows.values(*group_on).annotate(**sums) if group_on else [rows.aggregate(**sums)]
+    if group_on:
+        results = rows.values(*group_on).annotate(**sums).order_by()
+    else:
+        results = [rows.aggregate(**sums)]
     return [
         {key.removeprefix("sum_") if key in sums else key: value for key, value in r.items()}
-        for r in (grouped.order_by() if group_on else grouped)
+        for r in results
     ]
+
+
+def _kept(model, kind: str, lowest: dt.date, highest: dt.date):
+    """A daily table's rows from `lowest` to `highest`, of one kind if given."""
+    rows = model.objects.filter(day__range=(lowest, highest))
+    return rows.filter(kind=kind) if kind else rows
 
 
 def case_rows(f, bounds: dict[str, tuple[dt.date, dt.date]], lowest, highest) -> list[dict]:
     """{"kind": ..., name: cases received within bounds[name], ...} per kind."""
-    rows = DailyCaseCount.objects.filter(day__range=(lowest, highest))
-    if f.kind:
-        rows = rows.filter(kind=f.kind)
-    return _summed(rows, bounds, "kind")
+    return _summed(_kept(DailyCaseCount, f.kind, lowest, highest), bounds, "kind")
 
 
 DIMENSION_TABLES = {
@@ -349,13 +349,9 @@ DIMENSION_TABLES = {
 
 def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) -> list[dict]:
     """Rows as `reports.queries.breakdown` groups them ({group_on: id or None, measure: n}),
-    from the daily counts; None when the dimension has none (organisation)."""
-    if dimension not in DIMENSION_TABLES:
-        return None
+    from the daily counts of a dimension in DIMENSION_TABLES."""
     model, column = DIMENSION_TABLES[dimension]
-    rows = model.objects.filter(day__range=(lowest, highest))
-    if f.kind:
-        rows = rows.filter(kind=f.kind)
+    rows = _kept(model, f.kind, lowest, highest)
     return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
 
 
@@ -364,7 +360,4 @@ def contact_counts(bounds: dict[str, tuple[dt.date, dt.date]], kind: str = "") -
     cases of that kind."""
     lowest = min(days[0] for days in bounds.values())
     highest = max(days[1] for days in bounds.values())
-    rows = DailyContactCount.objects.filter(day__range=(lowest, highest))
-    if kind:
-        rows = rows.filter(kind=kind)
-    return _summed(rows, bounds)[0]
+    return _summed(_kept(DailyContactCount, kind, lowest, highest), bounds)[0]

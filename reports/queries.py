@@ -171,6 +171,15 @@ def _per_month(months: list[dt.date], bounds) -> dict[str, Count]:
     return {f"m{i}": count_rows(filter=bounds(month)) for i, month in enumerate(months)}
 
 
+def _month_days(months: list[dt.date], f: ReportFilters) -> dict[str, tuple[dt.date, dt.date]]:
+    """{"m0": (first day, last day), ...}: each month's days within the period, the bounds the
+    daily counts are summed over (as `_per_month` names its counts)."""
+    return {
+        f"m{i}": (max(month, f.start), min(month_end(month), f.end))
+        for i, month in enumerate(months)
+    }
+
+
 def _received_in_month(month: dt.date) -> Q:
     return Q(received_on__range=(month, month_end(month)))
 
@@ -198,13 +207,9 @@ def case_series(cases: QuerySet, f: ReportFilters, whole_unit: bool = False) -> 
     months = months_between(f.start, f.end)
     rows = []
     if daily_counts.serve(f, whole_unit):
-        days = {
-            f"m{i}": (max(month, f.start), min(month_end(month), f.end))
-            for i, month in enumerate(months)
-        }
         rows = [
             (r["kind"], *(r[f"m{i}"] for i in range(len(months))))
-            for r in daily_counts.case_rows(f, days, f.start, f.end)
+            for r in daily_counts.case_rows(f, _month_days(months, f), f.start, f.end)
         ]
         cases = cases.filter(restricted=True)
     rows += (
@@ -243,13 +248,7 @@ def monthly_contacts(
     months = months_between(f.start, f.end)
     kept = dict.fromkeys(range(len(months)), 0)
     if daily_counts.serve(f, whole_unit):
-        counts = daily_counts.contact_counts(
-            {
-                f"m{i}": (max(month, f.start), min(month_end(month), f.end))
-                for i, month in enumerate(months)
-            },
-            kind=f.kind,
-        )
+        counts = daily_counts.contact_counts(_month_days(months, f), kind=f.kind)
         kept = {i: counts[f"m{i}"] for i in kept}
         if not f.kind:
             return {m: kept[i] for i, m in enumerate(months)}
