@@ -20,9 +20,10 @@ Indexes these queries lean on: on PostgreSQL, two covering indexes (casework mig
 0015_report_speed_indexes) give index-only scans of the period: case_report_received_idx,
 (received_on) INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id), for
 the trends (cases by kind and month, by organisation and service area, and the period's case
-ids hash-joined to the subject and staff group rows); and case_report_complaint_idx, the same
-key over statutory complaints only (WHERE kind = 'complaint' AND reg8_exclusion = '') with
-every compliance column, for the compliance page. Contact (contacted_at) (contacts migration
+ids hash-joined to the subject and staff group rows); and case_report_complaint_outcome_idx
+(casework 0017), the same key over statutory complaints only (WHERE kind = 'complaint' AND
+reg8_exclusion = '') with every compliance column and the outcome, for the compliance and
+providers pages. Contact (contacted_at) (contacts migration
 0002_report_indexes) serves contacts per month as an index-only scan. Elsewhere, and on
 SQLite: (kind, received_on) for period filters, (organisation, received_on) for the provider
 and organisation filters, (status, due_on) for open and overdue, (team, status) and (assignee,
@@ -807,9 +808,9 @@ def referral_response_times(cases: QuerySet, f: ReportFilters) -> list[dict]:
     acknowledged within 3 working days, answered, answered by the date they were due, still
     outstanding, and the median working days from sending to the provider's response.
 
-    Counted in the database per provider; the median needs working days (bank holidays), so
-    the database first collapses the answered referrals to distinct (provider, sent, answered)
-    date pairs with a count, and only those are looped over here."""
+    All counted in the database per provider, the median too on PostgreSQL; elsewhere the
+    database groups the answers to (provider, working days, how many) and the median is
+    worked out from those few pairs."""
 
     referrals = Referral.objects.filter(
         case__in=received_in_period(cases, f).values("pk"), sent_on__isnull=False
@@ -820,32 +821,43 @@ def referral_response_times(cases: QuerySet, f: ReportFilters) -> list[dict]:
         "organisation__ods_code",
         "organisation__org_type",
     )
-    rows = {
-        r["organisation"]: dict(r, median_working_days=None)
-        for r in referrals.values(*keys)
-        .annotate(
-            sent=Count("id"),
-            acknowledged_in_time=Count(
-                "id", filter=Q(acknowledged_on__lte=F("acknowledgement_due"))
-            ),
-            answered=Count("id", filter=Q(response_received_on__isnull=False)),
-            answered_in_time=Count("id", filter=Q(response_received_on__lte=F("response_due"))),
-            outstanding=Count(
-                "id", filter=Q(status__in=[ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED])
-            ),
-        )
-        .order_by("organisation__name")
+    answered = Q(response_received_on__isnull=False)
+    # Bank holidays of every year from the earliest sending (a referral is sent after its
+    # case is received, a year before the period at the most for a case logged late) to the
+    # latest answer, which is never after today.
+    holidays = weekday_holidays(f.start.year - 1, max(f.end.year, timezone.localdate().year))
+    working_days = WorkingDaysBetween("sent_on", "response_received_on", holidays)
+    median_in_database = connection.vendor == "postgresql"
+    measures = {
+        "sent": count_rows(),
+        "acknowledged_in_time": count_rows(filter=Q(acknowledged_on__lte=F("acknowledgement_due"))),
+        "answered": count_rows(filter=answered),
+        "answered_in_time": count_rows(filter=Q(response_received_on__lte=F("response_due"))),
+        "outstanding": count_rows(
+            filter=Q(status__in=[ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED])
+        ),
     }
-    durations: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for org, sent, answered, n in (
-        referrals.filter(response_received_on__isnull=False)
-        .values_list("organisation", "sent_on", "response_received_on")
-        .annotate(n=Count("id"))
-        .order_by()
-    ):
-        durations[org].append((deadlines.working_days_between(sent, answered), n))
-    for org, pairs in durations.items():
-        rows[org]["median_working_days"] = weighted_median(pairs)
+    if median_in_database:
+        measures["median_working_days"] = Median(working_days, filter=answered)
+    rows = {
+        r["organisation"]: r
+        # The providers sent the most first (a page shows the first hundred).
+        for r in referrals.values(*keys)
+        .annotate(**measures)
+        .order_by("-sent", "organisation__name")
+    }
+    if not median_in_database:
+        durations: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for org, days, n in (
+            referrals.filter(answered)
+            .annotate(days=working_days)
+            .values_list("organisation", "days")
+            .annotate(n=count_rows())
+            .order_by()
+        ):
+            durations[org].append((days, n))
+        for org, row in rows.items():
+            row["median_working_days"] = weighted_median(durations.get(org, []))
     return list(rows.values())
 
 

@@ -284,8 +284,11 @@ def providers(request):
     if f is not None:
         cases = countable_cases(request.user)
         types = dict(OrganisationType.choices)
-        rows = [
-            [
+        # A row per provider in the directory (thousands at national scale): formatted
+        # when read, the page showing the first PAGE_ROWS and the downloads every one.
+        rows = FormattedRows(
+            queries.complaints_by_provider(cases, f),
+            lambda r: [
                 r["organisation__name"],
                 r["organisation__ods_code"],
                 types.get(r["organisation__org_type"], r["organisation__org_type"]),
@@ -295,9 +298,8 @@ def providers(request):
                 figures.count(r["partly_upheld"]),
                 figures.count(r["not_upheld"]),
                 figures.rate(r["responded_in_time"], r["responded"]),
-            ]
-            for r in queries.complaints_by_provider(cases, f)
-        ]
+            ],
+        )
         tables = [
             Table(
                 "complaints-by-provider",
@@ -316,6 +318,7 @@ def providers(request):
                 rows,
                 label_columns=4,
                 empty_message="No complaints about any provider in this period.",
+                page_limit=PAGE_ROWS,
             )
         ]
         tables.append(
@@ -333,8 +336,9 @@ def providers(request):
                     "Still outstanding",
                     "Median working days to answer",
                 ],
-                [
-                    [
+                FormattedRows(
+                    queries.referral_response_times(cases, f),
+                    lambda r: [
                         r["organisation__name"],
                         r["organisation__ods_code"],
                         types.get(r["organisation__org_type"], r["organisation__org_type"]),
@@ -344,11 +348,11 @@ def providers(request):
                         figures.rate(r["answered_in_time"], r["answered"]),
                         figures.count(r["outstanding"]),
                         figures.median(r["median_working_days"], r["answered"]),
-                    ]
-                    for r in queries.referral_response_times(cases, f)
-                ],
+                    ],
+                ),
                 label_columns=3,
                 empty_message="No referrals were sent for cases received in this period.",
+                page_limit=PAGE_ROWS,
             )
         )
         context["tables"] = tables

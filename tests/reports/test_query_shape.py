@@ -178,3 +178,20 @@ def test_open_cases_are_read_from_the_partial_index_of_unfinished_cases(by):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "case_unfinished_idx" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is PostgreSQL's")
+def test_complaints_by_provider_are_read_from_the_complaint_index_alone(by):
+    # casework migration 0017: the outcome is in the statutory-complaint covering index, so
+    # the providers report counts a year of complaints without reading the case table.
+    make_case(by, D(2025, 4, 3), organisation=OrganisationFactory())
+    f = ReportFilters(D(2025, 4, 1), D(2025, 9, 30))
+    with CaptureQueriesContext(connection) as captured:
+        [row] = queries.complaints_by_provider(Case.objects.all(), f)
+    assert row["received"] == 1
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_bitmapscan = off")
+        cursor.execute("EXPLAIN " + captured.captured_queries[-1]["sql"])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Index Only Scan using case_report_complaint_outcome_idx" in plan, plan

@@ -199,7 +199,12 @@ def test_ko41_form_explains_bad_input_by_the_field(client, commissioner, cases):
     assert 'value="2025-27"' in html
 
 
-def test_a_long_table_shows_the_largest_hundred_rows_and_downloads_them_all(client, manager, by):
+@pytest.mark.parametrize(
+    "page, table", [("compliance", "by-organisation"), ("providers", "complaints-by-provider")]
+)
+def test_a_long_table_shows_the_largest_hundred_rows_and_downloads_them_all(
+    client, manager, by, page, table
+):
     from reports.views import PAGE_ROWS
 
     day = dt.date(2025, 10, 1)
@@ -209,10 +214,11 @@ def test_a_long_table_shows_the_largest_hundred_rows_and_downloads_them_all(clie
             make_case(by, day, organisation=org)
     client.force_login(manager)
     period = {"start": "01/10/2025", "end": "31/10/2025"}
-    page = client.get(reverse("reports:compliance"), period).content.decode()
-    assert "The 100 largest are shown here; 3 more are in the download." in page
-    assert page.index("Practice 000") < page.index("Practice 001")  # most complaints first
+    html = client.get(reverse(f"reports:{page}"), period).content.decode()
+    assert "The 100 largest are shown here; 3 more are in the download." in html
+    assert html.index("Practice 000") < html.index("Practice 001")  # most complaints first
+    assert "Practice 102" not in html
     csv = client.get(
-        reverse("reports:compliance"), {**period, "download": "csv", "table": "by-organisation"}
+        reverse(f"reports:{page}"), {**period, "download": "csv", "table": table}
     ).content.decode()
     assert all(f"Practice {n:03d}" in csv for n in range(PAGE_ROWS + 3))
