@@ -2,20 +2,23 @@
 
 Why: a year's trends at national scale count half a million cases joined to a million subject
 and staff-group links; from the cases that took two seconds on the benchmark machine, against
-a budget of one (issue #8). The daily counts are a few thousand rows a year.
+a budget of one (issue #8). The daily counts are far fewer rows: by day, kind, service area
+and organisation type (the filters commissioners use most), and subject or staff group.
 
 How they stay right: every change that moves a count appends a row of +1 or -1, written by a
 trigger in the same transaction as the change, so the counts are never stale and a rolled-back
 change leaves none behind:
 
-- a case added, removed, or changed in day received, kind, service area or restriction moves
-  its case count and its subject and staff-group counts (under each of its subjects, or
-  under 0 when it has none) from the old values to the new;
+- a case added, removed, or changed in day received, kind, service area, organisation or
+  restriction moves its case count and its subject and staff-group counts (under each of its
+  subjects, or under 0 when it has none) from the old values to the new;
 - a subject or staff group added to or taken off a case moves that count, and "none
   recorded" when it was the case's first or last;
-- a contact added, removed, moved to another day or to another case moves the contact
-  count, kept by the kind of its case ('' for none, or a restricted case), and a case's
-  change of kind or restriction moves its contacts' counts.
+- a contact added, removed, moved to another day, case or organisation moves the contact
+  count, kept by the kind and service area of its case ('' and 0 for none, or a restricted
+  case) and the type of its own organisation; a case's change of kind, service area or
+  restriction moves its contacts' counts;
+- an organisation's change of type moves the counts of its cases and of its contacts.
 
 Appending (never updating a shared row) means two people logging cases at once never wait for
 each other. `compact()` (nightly, Celery beat) folds each key's rows into one; `rebuild()`
@@ -26,10 +29,13 @@ Restricted cases are left out: whether a user may count one depends on who they 
 reports add the restricted cases a user may see, counted from the cases (a few, from their own
 index). The daily counts stand in for `cases` only when those are every unrestricted case (the
 report readers: complaints managers see the whole unit, commissioners count everything) and
-the filters are only the period and the kind; any other filter counts from the cases, which
-that filter already narrows.
+the filters are the period, kind, service area and organisation type; a filter by
+organisation, team or subject counts from the cases (an organisation's are few; a subject's
+co-subjects and a team's would need a table per pair).
 
-SQLite has no triggers installed and keeps the tables empty; reports there count live.
+The triggers are installed by the latest reports migration that changes these tables (0005),
+from this module as it is then; SQLite has no triggers and keeps the tables empty, and reports
+there count live.
 """
 
 import datetime as dt
@@ -71,30 +77,60 @@ def _link_counts() -> str:
     """A case's count under each of its subjects (and staff groups), or under 0 if none."""
     return "".join(
         f"""
-  INSERT INTO {daily} (day, kind, {column}, n)
-  SELECT p_day, p_kind, coalesce(l.{link_column}, 0), p_n
+  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
+  SELECT p_day, p_kind, coalesce(p_area, 0), reports_org_type(p_org),
+         coalesce(l.{link_column}, 0), p_n
   FROM (SELECT 1) one LEFT JOIN {links} l ON l.case_id = p_case;"""
         for links, link_column, daily, column in LINKS.values()
     )
 
 
+def _org_type_sql() -> str:
+    return """
+CREATE OR REPLACE FUNCTION reports_org_type(p_org bigint) RETURNS varchar
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce((SELECT org_type FROM contacts_organisation WHERE id = p_org), '')
+$$;
+"""
+
+
+def _contact_key(contacts: str, case: str) -> str:
+    """The contact-count key columns (day, kind, service_area, org_type) of `contacts` rows
+    whose case is `case` (a record or a row): its kind and service area unless it is
+    restricted, and the contact's own organisation's type."""
+    return f"""{_local_day(f"{contacts}.contacted_at")},
+      CASE WHEN {case}.restricted THEN '' ELSE {case}.kind END,
+      CASE WHEN {case}.restricted THEN 0 ELSE coalesce({case}.service_area_id, 0) END,
+      reports_org_type({contacts}.organisation_id)"""
+
+
 # Row triggers: the table, and the columns whose change moves a count.
 ROW_TRIGGERS = {
-    "case": ("casework_case", ("received_on", "kind", "service_area_id", "restricted")),
-    "contact": ("contacts_contact", ("contacted_at", "case_id")),
+    "case": (
+        "casework_case",
+        ("received_on", "kind", "service_area_id", "organisation_id", "restricted"),
+    ),
+    "contact": ("contacts_contact", ("contacted_at", "case_id", "organisation_id")),
+    # A new organisation has no cases or contacts yet, and one with any cannot be deleted.
+    "organisation": ("contacts_organisation", ("org_type",)),
 }
+ADDED_OR_REMOVED = ("case", "contact")
 
 
 def _row_triggers(name: str) -> str:
-    """`reports_{name}_changed()` after every insert and delete, and after an update only
-    when a watched column changed (a case is saved whole far more often than it moves)."""
+    """`reports_{name}_changed()` after every insert and delete (of cases and contacts), and
+    after an update only when a watched column changed (a case is saved whole far more often
+    than it moves)."""
     table, watched = ROW_TRIGGERS[name]
     old = ", ".join(f"OLD.{column}" for column in watched)
     new = ", ".join(f"NEW.{column}" for column in watched)
-    return f"""
-DROP TRIGGER IF EXISTS reports_{name}_added_or_removed ON {table};
+    added_or_removed = f"""
 CREATE TRIGGER reports_{name}_added_or_removed AFTER INSERT OR DELETE ON {table}
-  FOR EACH ROW EXECUTE FUNCTION reports_{name}_changed();
+  FOR EACH ROW EXECUTE FUNCTION reports_{name}_changed();"""
+    return f"""
+DROP TRIGGER IF EXISTS reports_{name}_added_or_removed ON {table};{
+        added_or_removed if name in ADDED_OR_REMOVED else ""
+    }
 DROP TRIGGER IF EXISTS reports_{name}_moved ON {table};
 CREATE TRIGGER reports_{name}_moved AFTER UPDATE ON {table} FOR EACH ROW
   WHEN (ROW({old}) IS DISTINCT FROM ROW({new}))
@@ -103,33 +139,40 @@ CREATE TRIGGER reports_{name}_moved AFTER UPDATE ON {table} FOR EACH ROW
 
 
 def _case_sql() -> str:
-    return f"""
+    return f"""{_org_type_sql()}
+-- Before service areas' and organisation types' columns, this took no organisation.
+DROP FUNCTION IF EXISTS reports_count_case(bigint, date, varchar, bigint, integer);
+
 CREATE OR REPLACE FUNCTION reports_count_case(
-    p_case bigint, p_day date, p_kind varchar, p_area bigint, p_n integer
+    p_case bigint, p_day date, p_kind varchar, p_area bigint, p_org bigint, p_n integer
 ) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO reports_dailycasecount (day, kind, service_area, n)
-  VALUES (p_day, p_kind, coalesce(p_area, 0), p_n);{_link_counts()}
+  INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n)
+  VALUES (p_day, p_kind, coalesce(p_area, 0), reports_org_type(p_org), p_n);{_link_counts()}
 $$;
 
 CREATE OR REPLACE FUNCTION reports_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' AND NOT OLD.restricted THEN
-    PERFORM reports_count_case(OLD.id, OLD.received_on, OLD.kind, OLD.service_area_id, -1);
+    PERFORM reports_count_case(
+      OLD.id, OLD.received_on, OLD.kind, OLD.service_area_id, OLD.organisation_id, -1);
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.restricted THEN
-    PERFORM reports_count_case(NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id, 1);
+    PERFORM reports_count_case(
+      NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id, NEW.organisation_id, 1);
   END IF;
-  IF TG_OP = 'UPDATE' THEN
-    -- Its contacts are counted under its kind, or '' while it is restricted.
-    INSERT INTO reports_dailycontactcount (day, kind, n)
-    SELECT day, kind, sum(n)::int FROM (
-      SELECT {_local_day("contacted_at")} AS day,
-             CASE WHEN OLD.restricted THEN '' ELSE OLD.kind END AS kind, -1 AS n
-      FROM contacts_contact WHERE case_id = OLD.id
+  IF TG_OP = 'UPDATE' AND ROW(OLD.kind, OLD.service_area_id, OLD.restricted)
+      IS DISTINCT FROM ROW(NEW.kind, NEW.service_area_id, NEW.restricted) THEN
+    -- Its contacts are counted under its kind and service area, or '' and 0 while it is
+    -- restricted (its day and organisation are not theirs).
+    INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
+    SELECT day, kind, service_area, org_type, sum(n)::int FROM (
+      SELECT {_contact_key("t", "OLD")}, -1
+      FROM contacts_contact t WHERE t.case_id = OLD.id
       UNION ALL
-      SELECT {_local_day("contacted_at")}, CASE WHEN NEW.restricted THEN '' ELSE NEW.kind END, 1
-      FROM contacts_contact WHERE case_id = NEW.id
-    ) moved GROUP BY 1, 2 HAVING sum(n) <> 0;
+      SELECT {_contact_key("t", "NEW")}, 1
+      FROM contacts_contact t WHERE t.case_id = NEW.id
+    ) moved (day, kind, service_area, org_type, n)
+    GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -176,10 +219,12 @@ BEGIN
       SELECT count(*) AS k FROM {links} l WHERE l.case_id = net.case_id
     ) after
   )
-  INSERT INTO {daily} (day, kind, {column}, n)
-  SELECT c.received_on, c.kind, delta.item, sum(delta.n)::int
+  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
+  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), coalesce(o.org_type, ''),
+         delta.item, sum(delta.n)::int
   FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
-  GROUP BY 1, 2, 3 HAVING sum(delta.n) <> 0;
+  LEFT JOIN contacts_organisation o ON o.id = c.organisation_id
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;
   RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {function} ON {links};
@@ -189,48 +234,92 @@ CREATE TRIGGER {function} AFTER {operation} ON {links} REFERENCING {transition}
     return "".join(sql)
 
 
+def _count_contact(row: str, n: int) -> str:
+    """Count the contact `row` (OLD or NEW) `n` times: under its case's kind and service area
+    ('' and 0 for none, or a restricted case) and its own organisation's type."""
+    return f"""
+    INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
+    SELECT {_local_day(f"{row}.contacted_at")}, coalesce(c.kind, ''),
+           coalesce(c.service_area_id, 0), reports_org_type({row}.organisation_id), {n}
+    FROM (SELECT 1) one
+    LEFT JOIN casework_case c ON c.id = {row}.case_id AND NOT c.restricted;"""
+
+
 def _contact_sql() -> str:
     return f"""
-CREATE OR REPLACE FUNCTION reports_contact_kind(p_case bigint) RETURNS varchar
-LANGUAGE sql STABLE AS $$
-  SELECT coalesce((SELECT kind FROM casework_case WHERE id = p_case AND NOT restricted), '')
-$$;
+-- Before service areas' and organisation types' columns, contacts were counted by kind only.
+DROP FUNCTION IF EXISTS reports_contact_kind(bigint);
 
 CREATE OR REPLACE FUNCTION reports_contact_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP <> 'INSERT' THEN
-    INSERT INTO reports_dailycontactcount (day, kind, n)
-    VALUES ({_local_day("OLD.contacted_at")}, reports_contact_kind(OLD.case_id), -1);
+  IF TG_OP <> 'INSERT' THEN{_count_contact("OLD", -1)}
   END IF;
-  IF TG_OP <> 'DELETE' THEN
-    INSERT INTO reports_dailycontactcount (day, kind, n)
-    VALUES ({_local_day("NEW.contacted_at")}, reports_contact_kind(NEW.case_id), 1);
+  IF TG_OP <> 'DELETE' THEN{_count_contact("NEW", 1)}
   END IF;
   RETURN NULL;
 END $$;
 {_row_triggers("contact")}"""
 
 
+def _organisation_sql() -> str:
+    """An organisation's change of type moves its unrestricted cases' counts (and their
+    subjects' and staff groups') and its contacts' counts from the old type to the new."""
+    moved = "CROSS JOIN (VALUES (OLD.org_type, -1), (NEW.org_type, 1)) t (org_type, sign)"
+    links = "".join(
+        f"""
+  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
+  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+         coalesce(l.{link_column}, 0), t.sign * count(*)::int
+  FROM casework_case c LEFT JOIN {links} l ON l.case_id = c.id {moved}
+  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, 5, t.sign;"""
+        for links, link_column, daily, column in LINKS.values()
+    )
+    return f"""
+CREATE OR REPLACE FUNCTION reports_organisation_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n)
+  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+         t.sign * count(*)::int
+  FROM casework_case c {moved}
+  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, t.sign;{links}
+  INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
+  SELECT {_local_day("x.contacted_at")}, coalesce(c.kind, ''),
+         coalesce(c.service_area_id, 0), t.org_type, t.sign * count(*)::int
+  FROM contacts_contact x
+  LEFT JOIN casework_case c ON c.id = x.case_id AND NOT c.restricted {moved}
+  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, t.sign;
+  RETURN NULL;
+END $$;
+{_row_triggers("organisation")}"""
+
+
 def _rebuild_sql() -> list[str]:
+    area = "coalesce(c.service_area_id, 0)"
+    org_type = "coalesce(o.org_type, '')"
     statements = [
         f"LOCK TABLE {', '.join(TABLES)} IN EXCLUSIVE MODE",
         *(f"DELETE FROM {table}" for table in TABLES),
-        "INSERT INTO reports_dailycasecount (day, kind, service_area, n) "
-        "SELECT received_on, kind, coalesce(service_area_id, 0), count(*) "
-        "FROM casework_case WHERE NOT restricted GROUP BY 1, 2, 3",
+        "INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n) "
+        f"SELECT c.received_on, c.kind, {area}, {org_type}, count(*) FROM casework_case c "
+        "LEFT JOIN contacts_organisation o ON o.id = c.organisation_id "
+        "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4",
     ]
     for links, link_column, daily, column in LINKS.values():
         statements.append(
-            f"INSERT INTO {daily} (day, kind, {column}, n) "
-            f"SELECT c.received_on, c.kind, coalesce(l.{link_column}, 0), count(*) "
+            f"INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n) "
+            f"SELECT c.received_on, c.kind, {area}, {org_type}, "
+            f"coalesce(l.{link_column}, 0), count(*) "
             f"FROM casework_case c LEFT JOIN {links} l ON l.case_id = c.id "
-            "WHERE NOT c.restricted GROUP BY 1, 2, 3"
+            "LEFT JOIN contacts_organisation o ON o.id = c.organisation_id "
+            "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4, 5"
         )
     statements.append(
-        "INSERT INTO reports_dailycontactcount (day, kind, n) "
-        f"SELECT {_local_day('t.contacted_at')}, coalesce(c.kind, ''), count(*) "
-        "FROM contacts_contact t "
-        "LEFT JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted GROUP BY 1, 2"
+        "INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n) "
+        f"SELECT {_local_day('t.contacted_at')}, coalesce(c.kind, ''), {area}, {org_type}, "
+        "count(*) FROM contacts_contact t "
+        "LEFT JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted "
+        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4"
     )
     return statements
 
@@ -248,6 +337,7 @@ def install() -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(_case_sql() + _links_sql("subject") + _links_sql("staff_group"))
         cursor.execute(_contact_sql())
+        cursor.execute(_organisation_sql())
     rebuild()
 
 
@@ -300,15 +390,14 @@ def compact() -> int:
 
 def serve(f, whole_unit: bool) -> bool:
     """Whether the daily counts can stand in for counting `f`'s cases (see the module's
-    docstring): PostgreSQL, every unrestricted case countable, no filter but period and kind."""
+    docstring): PostgreSQL, every unrestricted case countable, no filter but the period,
+    kind, service area and organisation type."""
     return (
         whole_unit
         and available()
         and f.organisation is None
-        and not f.org_type
         and f.team is None
         and f.subject is None
-        and f.service_area is None
     )
 
 
@@ -329,15 +418,22 @@ def _summed(rows, bounds: dict[str, tuple[dt.date, dt.date]], *group_on: str) ->
     ]
 
 
-def _kept(model, kind: str, lowest: dt.date, highest: dt.date):
-    """A daily table's rows from `lowest` to `highest`, of one kind if given."""
+def _kept(model, f, lowest: dt.date, highest: dt.date):
+    """A daily table's rows from `lowest` to `highest`, narrowed by `f`'s kind, service area
+    and organisation type where given."""
     rows = model.objects.filter(day__range=(lowest, highest))
-    return rows.filter(kind=kind) if kind else rows
+    if f.kind:
+        rows = rows.filter(kind=f.kind)
+    if f.service_area is not None:
+        rows = rows.filter(service_area=f.service_area.pk)
+    if f.org_type:
+        rows = rows.filter(org_type=f.org_type)
+    return rows
 
 
 def case_rows(f, bounds: dict[str, tuple[dt.date, dt.date]], lowest, highest) -> list[dict]:
     """{"kind": ..., name: cases received within bounds[name], ...} per kind."""
-    return _summed(_kept(DailyCaseCount, f.kind, lowest, highest), bounds, "kind")
+    return _summed(_kept(DailyCaseCount, f, lowest, highest), bounds, "kind")
 
 
 DIMENSION_TABLES = {
@@ -351,13 +447,14 @@ def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) ->
     """Rows as `reports.queries.breakdown` groups them ({group_on: id or None, measure: n}),
     from the daily counts of a dimension in DIMENSION_TABLES."""
     model, column = DIMENSION_TABLES[dimension]
-    rows = _kept(model, f.kind, lowest, highest)
+    rows = _kept(model, f, lowest, highest)
     return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
 
 
-def contact_counts(bounds: dict[str, tuple[dt.date, dt.date]], kind: str = "") -> dict[str, int]:
-    """Every contact made within each bounds[name], or with `kind` only those on unrestricted
-    cases of that kind."""
+def contact_counts(f, bounds: dict[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
+    """Contacts made within each bounds[name]: every one, or with `f`'s kind or service area
+    only those on unrestricted cases of that kind or area, and with its organisation type
+    only those with an organisation of that type."""
     lowest = min(days[0] for days in bounds.values())
     highest = max(days[1] for days in bounds.values())
-    return _summed(_kept(DailyContactCount, kind, lowest, highest), bounds)[0]
+    return _summed(_kept(DailyContactCount, f, lowest, highest), bounds)[0]

@@ -94,24 +94,30 @@ class DailyCount(models.Model):
 
 
 class DailyKindCount(DailyCount):
+    """Counted by the kind of case and by the two filters the trends page serves from the
+    daily counts besides the period and kind: service area and organisation type."""
+
     kind = models.CharField(max_length=20)
+    service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
+    org_type = models.CharField(
+        max_length=20, blank=True, help_text="Organisation type, '' for no organisation."
+    )
 
     class Meta(DailyCount.Meta):
         abstract = True
 
 
 class DailyCaseCount(DailyKindCount):
-    """Unrestricted cases received on `day`, by kind and service area."""
-
-    service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
+    """Unrestricted cases received on `day`, by kind, service area and the type of the
+    organisation the case is about."""
 
     def __str__(self):
-        return f"{self.day} {self.kind} area {self.service_area}: {self.n:+}"
+        return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"
 
 
 class DailySubjectCount(DailyKindCount):
-    """Unrestricted cases received on `day`, by kind and subject (a case under each of its
-    subjects, or under 0 when it has none)."""
+    """Unrestricted cases received on `day`, as `DailyCaseCount` and by subject (a case
+    under each of its subjects, or under 0 when it has none)."""
 
     subject = models.IntegerField(help_text="Subject id, 0 for none recorded.")
 
@@ -120,8 +126,8 @@ class DailySubjectCount(DailyKindCount):
 
 
 class DailyStaffGroupCount(DailyKindCount):
-    """Unrestricted cases received on `day`, by kind and staff group (a case under each of
-    its staff groups, or under 0 when it has none)."""
+    """Unrestricted cases received on `day`, as `DailyCaseCount` and by staff group (a case
+    under each of its staff groups, or under 0 when it has none)."""
 
     staff_group = models.IntegerField(help_text="StaffGroup id, 0 for none recorded.")
 
@@ -130,8 +136,9 @@ class DailyStaffGroupCount(DailyKindCount):
 
 
 class DailyContactCount(DailyKindCount):
-    """Contacts made on `day` (in the service's time zone), by the kind of their case: ''
-    when they have none (still in triage) or their case is restricted."""
+    """Contacts made on `day` (in the service's time zone), by the kind and service area of
+    their case ('' and 0 when they have none, still in triage, or their case is restricted)
+    and by the type of the contact's own organisation (as the trends page filters contacts)."""
 
     def __str__(self):
-        return f"{self.day}: {self.n:+}"
+        return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"

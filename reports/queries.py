@@ -245,13 +245,13 @@ def monthly_contacts(
     """Contacts made per month of the period. The case filters apply through the contact's
     case (the organisation filters through the contact's own organisation, so contacts still
     in triage count too); with a case filter set, contacts with no case drop out. With no
-    filter but the period, every contact counts, from the daily counts where they are kept."""
+    case filter, every contact counts. From the daily counts where they are kept."""
     months = months_between(f.start, f.end)
     kept = dict.fromkeys(range(len(months)), 0)
     if daily_counts.serve(f, whole_unit):
-        counts = daily_counts.contact_counts(_month_days(months, f), kind=f.kind)
+        counts = daily_counts.contact_counts(f, _month_days(months, f))
         kept = {i: counts[f"m{i}"] for i in kept}
-        if not f.kind:
+        if not f.kind and f.service_area is None:
             return {m: kept[i] for i, m in enumerate(months)}
         # The restricted cases' contacts the reader may count, from the cases.
         cases = cases.filter(restricted=True)

@@ -1,19 +1,11 @@
 """The triggers that keep the daily counts (PostgreSQL only; see reports/daily_counts.py),
-and a first count of every case and contact already there."""
+and a first count of every case and contact already there.
+
+Now done by 0005, after the columns it added: the triggers are always installed from the
+module as it is now, which writes those columns. A database that ran this before 0005 has its
+triggers replaced there."""
 
 from django.db import migrations
-
-
-def install(apps, schema_editor):
-    from reports import daily_counts
-
-    daily_counts.install()
-
-
-def uninstall(apps, schema_editor):
-    from reports import daily_counts
-
-    daily_counts.uninstall()
 
 
 class Migration(migrations.Migration):
@@ -23,4 +15,4 @@ class Migration(migrations.Migration):
         ("contacts", "0008_organisation_lookup_index"),
     ]
 
-    operations = [migrations.RunPython(install, uninstall, elidable=False)]
+    operations = [migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop)]

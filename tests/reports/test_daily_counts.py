@@ -4,6 +4,7 @@ relieved of subjects and staff groups, and contacts logged and moved, the trends
 counted from the daily counts equal those counted from the cases, and the rows equal a count
 from scratch, before and after the nightly fold."""
 
+import dataclasses
 import datetime as dt
 from collections import Counter
 
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from casework.models import Case, ServiceArea, StaffGroup, Subject
 from casework.workflow import CaseKind
-from contacts.models import Contact
+from contacts.models import Contact, Organisation, OrganisationType
 from reports import daily_counts, queries
 from reports.models import (
     DailyCaseCount,
@@ -24,6 +25,7 @@ from reports.models import (
 )
 from reports.queries import ReportFilters
 from reports.tasks import compact_daily_counts_task
+from tests.factories import OrganisationFactory
 
 from .conftest import D, make_case
 
@@ -32,14 +34,17 @@ pytestmark = pytest.mark.skipif(
 )
 
 
+KEY = ("day", "kind", "service_area", "org_type")
+
+
 def _kept() -> dict:
     """Every daily table, summed by key, keys summing to 0 left out."""
     kept = {}
     for model, key in (
-        (DailyCaseCount, ("day", "kind", "service_area")),
-        (DailySubjectCount, ("day", "kind", "subject")),
-        (DailyStaffGroupCount, ("day", "kind", "staff_group")),
-        (DailyContactCount, ("day", "kind")),
+        (DailyCaseCount, KEY),
+        (DailySubjectCount, (*KEY, "subject")),
+        (DailyStaffGroupCount, (*KEY, "staff_group")),
+        (DailyContactCount, KEY),
     ):
         sums = Counter()
         for row in model.objects.values(*key, "n"):
@@ -51,17 +56,38 @@ def _kept() -> dict:
 def _from_scratch() -> dict:
     """The same figures counted from the cases and contacts in Python."""
     cases, subjects, groups = Counter(), Counter(), Counter()
-    for case in Case.objects.filter(restricted=False).prefetch_related("subjects", "staff_groups"):
-        cases[(case.received_on, case.kind, case.service_area_id or 0)] += 1
-        for s in case.subjects.all() or [None]:
-            subjects[(case.received_on, case.kind, s.pk if s else 0)] += 1
-        for g in case.staff_groups.all() or [None]:
-            groups[(case.received_on, case.kind, g.pk if g else 0)] += 1
-    contacts = Counter()
-    for at, kind, restricted in Contact.objects.values_list(
-        "contacted_at", "case__kind", "case__restricted"
+    for case in (
+        Case.objects.filter(restricted=False)
+        .select_related("organisation")
+        .prefetch_related("subjects", "staff_groups")
     ):
-        contacts[(timezone.localtime(at).date(), "" if restricted in (None, True) else kind)] += 1
+        key = (
+            case.received_on,
+            case.kind,
+            case.service_area_id or 0,
+            case.organisation.org_type if case.organisation else "",
+        )
+        cases[key] += 1
+        for s in case.subjects.all() or [None]:
+            subjects[(*key, s.pk if s else 0)] += 1
+        for g in case.staff_groups.all() or [None]:
+            groups[(*key, g.pk if g else 0)] += 1
+    contacts = Counter()
+    for at, kind, area, restricted, org_type in Contact.objects.values_list(
+        "contacted_at",
+        "case__kind",
+        "case__service_area",
+        "case__restricted",
+        "organisation__org_type",
+    ):
+        counted = restricted is False
+        key = (
+            timezone.localtime(at).date(),
+            kind if counted else "",
+            (area or 0) if counted else 0,
+            org_type or "",
+        )
+        contacts[key] += 1
     return {
         "DailyCaseCount": dict(cases),
         "DailySubjectCount": dict(subjects),
@@ -88,15 +114,20 @@ def _figures(cases, f: ReportFilters, whole_unit: bool) -> dict:
 def busy_year(by, manager):
     """Cases and contacts across a year, then changed every way the counts can move; the
     manager is named on one restricted case."""
-    first = make_case(by, D(2025, 4, 3), subjects=["COMMUNICATIONS", "STAFF"])
+    practice = OrganisationFactory(org_type=OrganisationType.GP_PRACTICE)
+    trust = OrganisationFactory(org_type=OrganisationType.TRUST)
+    first = make_case(
+        by, D(2025, 4, 3), subjects=["COMMUNICATIONS", "STAFF"], organisation=practice
+    )
     second = make_case(
         by,
         D(2025, 5, 20),
         kind=CaseKind.PALS_CONCERN,
         staff_groups=["MEDICAL"],
         service_area="MATERNITY",
+        organisation=trust,
     )
-    third = make_case(by, D(2025, 9, 30), kind=CaseKind.ENQUIRY)
+    third = make_case(by, D(2025, 9, 30), kind=CaseKind.ENQUIRY, organisation=practice)
     hidden = make_case(by, D(2025, 6, 1), subjects=["STAFF"], restricted=True)
     named = make_case(by, D(2025, 7, 1), subjects=["COMMUNICATIONS"], restricted=True)
     named.restricted_to.add(manager)
@@ -129,6 +160,19 @@ def busy_year(by, manager):
         channel="email", contacted_at=dt.datetime(2025, 9, 1, 9, tzinfo=dt.UTC), summary="Help"
     )
     Contact.objects.filter(pk=triage.pk).update(case=named)
+    # Contacts given an organisation and moved to another; a case moved to another
+    # organisation, and one to none; an organisation that changes type.
+    Contact.objects.filter(case=second).update(organisation=trust)
+    Contact.objects.filter(case=first).update(organisation=practice)
+    Contact.objects.filter(case=first).update(organisation=trust)
+    Contact.objects.filter(pk=triage.pk).update(organisation=practice)
+    Case.objects.filter(pk=third.pk).update(organisation=trust)
+    Case.objects.filter(pk=hidden.pk).update(organisation=practice)
+    Case.objects.filter(kind=CaseKind.COMPLIMENT).update(organisation=practice)
+    Case.objects.filter(pk=third.pk).update(organisation=None)
+    practice.org_type = OrganisationType.DENTAL_PRACTICE
+    practice.save()
+    Organisation.objects.filter(pk=trust.pk).update(org_type=OrganisationType.GP_PRACTICE)
     return manager
 
 
@@ -150,10 +194,31 @@ def test_the_daily_counts_equal_a_count_from_scratch(busy_year):
         ReportFilters(D(2025, 5, 15), D(2025, 9, 30)),
         ReportFilters(D(2025, 4, 1), D(2026, 3, 31), kind=CaseKind.COMPLAINT),
         ReportFilters(D(2025, 8, 11), D(2025, 8, 12), kind=CaseKind.COMPLIMENT),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), service_area="ACCIDENT_AND_EMERGENCY"),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), org_type=OrganisationType.GP_PRACTICE),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), org_type=OrganisationType.DENTAL_PRACTICE),
+        ReportFilters(
+            D(2025, 5, 15),
+            D(2025, 9, 30),
+            kind=CaseKind.COMPLAINT,
+            service_area="ACCIDENT_AND_EMERGENCY",
+            org_type=OrganisationType.GP_PRACTICE,
+        ),
     ],
-    ids=["year", "part-months", "complaints", "two-days"],
+    ids=[
+        "year",
+        "part-months",
+        "complaints",
+        "two-days",
+        "service-area",
+        "gp-practices",
+        "dental-practices",
+        "every-filter-kept",
+    ],
 )
 def test_trends_from_the_daily_counts_equal_trends_from_the_cases(busy_year, f):
+    if isinstance(f.service_area, str):
+        f = dataclasses.replace(f, service_area=ServiceArea.objects.get(code=f.service_area))
     assert daily_counts.serve(f, whole_unit=True)
     for cases in (Case.objects.all(), Case.objects.visible_to(busy_year)):
         assert _figures(cases, f, whole_unit=True) == _figures(cases, f, whole_unit=False)

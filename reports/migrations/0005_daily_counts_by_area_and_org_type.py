@@ -1,0 +1,71 @@
+"""The daily counts gain the service area and organisation type (reports/daily_counts.py), so
+the trends page filtered by either is summed from them rather than counted from the cases;
+then the triggers are installed again to keep the new columns and everything is recounted.
+
+This migration installs the triggers from reports/daily_counts.py as it is now; 0004, which
+installed them before these columns existed, no longer does (it would write to columns that a
+fresh database does not have yet). Whichever migration last changes these tables installs them.
+"""
+
+from django.db import migrations, models
+
+
+def install(apps, schema_editor):
+    from reports import daily_counts
+
+    daily_counts.install()
+
+
+def uninstall(apps, schema_editor):
+    from reports import daily_counts
+
+    daily_counts.uninstall()
+
+
+def area(model_name: str):
+    return migrations.AddField(
+        model_name=model_name,
+        name="service_area",
+        field=models.IntegerField(default=0, help_text="ServiceArea id, 0 for none recorded."),
+        preserve_default=False,
+    )
+
+
+def org_type(model_name: str):
+    return migrations.AddField(
+        model_name=model_name,
+        name="org_type",
+        field=models.CharField(
+            blank=True,
+            default="",
+            help_text="Organisation type, '' for no organisation.",
+            max_length=20,
+        ),
+        preserve_default=False,
+    )
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reports", "0004_daily_count_triggers"),
+        ("casework", "0017_complaint_report_index_outcome"),
+    ]
+
+    operations = [
+        # The old triggers off first: they write rows without the new columns.
+        migrations.RunPython(uninstall, migrations.RunPython.noop, elidable=False),
+        *(
+            area(name)
+            for name in ("dailycontactcount", "dailystaffgroupcount", "dailysubjectcount")
+        ),
+        *(
+            org_type(name)
+            for name in (
+                "dailycasecount",
+                "dailycontactcount",
+                "dailystaffgroupcount",
+                "dailysubjectcount",
+            )
+        ),
+        migrations.RunPython(install, uninstall, elidable=False),
+    ]
