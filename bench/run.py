@@ -336,6 +336,19 @@ def run(
         else None,
         (year_start, today),
     )
+    # As a commissioner of primary care looks at it: the same year, GP practices only.
+    bench.measure(
+        "trends page (a year, GP practices)",
+        lambda c: c.get(reverse("reports:trends"), {**period, "org_type": "gp_practice"}),
+        (
+            "SELECT date_trunc('month', c.received_on), c.kind, count(*) FROM casework_case c "
+            "JOIN contacts_organisation o ON o.id = c.organisation_id "
+            "WHERE c.received_on BETWEEN %s AND %s AND o.org_type = 'gp_practice' GROUP BY 1, 2"
+        )
+        if vendor == "postgresql"
+        else None,
+        (year_start, today),
+    )
     bench.measure(
         "compliance page (a year)",
         lambda c: c.get(reverse("reports:compliance"), period),
