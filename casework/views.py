@@ -215,6 +215,8 @@ def case_detail(request, case):
     days_left = deadlines.working_days_left(case.due_on, today) if case.due_on else None
     is_complaint = case.kind == CaseKind.COMPLAINT
     representatives = [p for p in case.parties.all() if p.role == PartyRole.REPRESENTATIVE]
+    all_contacts = request.GET.get("contacts") == "all"
+    all_history = request.GET.get("history") == "all"
     return render(
         request,
         "casework/case_detail.html",
@@ -223,8 +225,11 @@ def case_detail(request, case):
             "today": today,
             "days_left": days_left,
             "people": selectors.people_on_case(case),
-            **_contacts_shown(case, request.GET.get("contacts") == "all"),
-            **_history_shown(case, request.GET.get("history") == "all"),
+            **_contacts_shown(case, all_contacts),
+            **_history_shown(case, all_history),
+            # Each "show all" link keeps the other tab's choice.
+            "all_contacts_query": "?contacts=all" + ("&history=all" if all_history else ""),
+            "all_history_query": "?history=all" + ("&contacts=all" if all_contacts else ""),
             "can_change_status": not is_complaint and bool(allowed_next(case.kind, case.status)),
             "actions": available_actions(case, request.user, today),
             "needs_holding_letter": services.needs_holding_letter(case, today),

@@ -292,6 +292,24 @@ def test_case_page_history_shows_the_latest_fifty_changes_with_a_link_to_all(
     assert "Reason: Edit number 0<" in everything and "Show all" not in everything
 
 
+def test_showing_all_contacts_keeps_all_history_shown_and_the_other_way(officer_client, officer):
+    from casework import services
+    from casework.selectors import CONTACTS_SHOWN
+    from casework.views import HISTORY_SHOWN
+
+    case = _case_with_contacts(officer, CONTACTS_SHOWN + 3)
+    for n in range(HISTORY_SHOWN + 5):
+        services.update_case_details(case, by=officer, reason=f"Edit number {n}",
+                                     description=f"Version {n}")  # fmt: skip
+    url = reverse("case_detail", args=[case.reference])
+    with_history = officer_client.get(url, {"history": "all"}).content.decode()
+    assert "?contacts=all&amp;history=all#contacts" in with_history
+    with_contacts = officer_client.get(url, {"contacts": "all"}).content.decode()
+    assert "?history=all&amp;contacts=all#history" in with_contacts
+    both = officer_client.get(url, {"contacts": "all", "history": "all"}).content.decode()
+    assert "Reason: Edit number 0<" in both and "Call number 1." in both
+
+
 def _case_with_contacts(officer, count):
     """A case with `count` contacts: the one it was opened with, then "Call number 0." and
     on, a day apart."""
