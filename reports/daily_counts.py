@@ -388,16 +388,22 @@ def compact() -> int:
 # Reading them ---------------------------------------------------------------------------
 
 
-def serve(f, whole_unit: bool) -> bool:
+# What a subject filter can still be served for: a subject's cases by kind and by service
+# area are in its subject counts (its co-subjects, staff groups and contacts are not).
+SUBJECT_SERVES = ("kind", "service_area")
+
+
+def serve(f, whole_unit: bool, counting: str = "") -> bool:
     """Whether the daily counts can stand in for counting `f`'s cases (see the module's
-    docstring): PostgreSQL, every unrestricted case countable, no filter but the period,
-    kind, service area and organisation type."""
+    docstring) for `counting` (a breakdown's dimension, "kind" for the case series, '' for
+    contacts): PostgreSQL, every unrestricted case countable, no filter but the period, kind,
+    service area and organisation type, and the subject where SUBJECT_SERVES says so."""
     return (
         whole_unit
         and available()
         and f.organisation is None
         and f.team is None
-        and f.subject is None
+        and (f.subject is None or counting in SUBJECT_SERVES)
     )
 
 
@@ -428,12 +434,19 @@ def _kept(model, f, lowest: dt.date, highest: dt.date):
         rows = rows.filter(service_area=f.service_area.pk)
     if f.org_type:
         rows = rows.filter(org_type=f.org_type)
+    if f.subject is not None:
+        rows = rows.filter(subject=f.subject.pk)  # the subject counts only (SUBJECT_SERVES)
     return rows
+
+
+def _cases_table(f, table=DailyCaseCount):
+    """The table counting `f`'s cases: with a subject filter, the subject counts."""
+    return DailySubjectCount if f.subject is not None else table
 
 
 def case_rows(f, bounds: dict[str, tuple[dt.date, dt.date]], lowest, highest) -> list[dict]:
     """{"kind": ..., name: cases received within bounds[name], ...} per kind."""
-    return _summed(_kept(DailyCaseCount, f, lowest, highest), bounds, "kind")
+    return _summed(_kept(_cases_table(f), f, lowest, highest), bounds, "kind")
 
 
 DIMENSION_TABLES = {
@@ -447,7 +460,7 @@ def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) ->
     """Rows as `reports.queries.breakdown` groups them ({group_on: id or None, measure: n}),
     from the daily counts of a dimension in DIMENSION_TABLES."""
     model, column = DIMENSION_TABLES[dimension]
-    rows = _kept(model, f, lowest, highest)
+    rows = _kept(_cases_table(f, model), f, lowest, highest)
     return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
 
 

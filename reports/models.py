@@ -121,6 +121,13 @@ class DailySubjectCount(DailyKindCount):
 
     subject = models.IntegerField(help_text="Subject id, 0 for none recorded.")
 
+    class Meta(DailyKindCount.Meta):
+        # A trends page filtered by subject reads one subject's rows of the period.
+        indexes = [
+            *DailyKindCount.Meta.indexes,
+            models.Index(fields=["subject", "day"], name="dailysubjectcount_subject_day"),
+        ]
+
     def __str__(self):
         return f"{self.day} {self.kind} subject {self.subject}: {self.n:+}"
 

@@ -207,7 +207,7 @@ def case_series(cases: QuerySet, f: ReportFilters, whole_unit: bool = False) -> 
     for the unrestricted cases where they can (reports/daily_counts.py)."""
     months = months_between(f.start, f.end)
     rows = []
-    if daily_counts.serve(f, whole_unit):
+    if daily_counts.serve(f, whole_unit, "kind"):
         rows = [
             (r["kind"], *(r[f"m{i}"] for i in range(len(months))))
             for r in daily_counts.case_rows(f, _month_days(months, f), f.start, f.end)
@@ -381,7 +381,7 @@ def breakdown(
         }
     group_on, model = GROUPED_ON.get(dimension, (dimension, None))
     rows, counted = [], cases
-    if daily_counts.serve(f, whole_unit) and dimension in daily_counts.DIMENSION_TABLES:
+    if daily_counts.serve(f, whole_unit, dimension) and dimension in daily_counts.DIMENSION_TABLES:
         rows = daily_counts.dimension_rows(f, dimension, group_on, days, lowest, highest)
         counted = cases.filter(restricted=True)
     grouped = (

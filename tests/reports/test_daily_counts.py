@@ -204,6 +204,14 @@ def test_the_daily_counts_equal_a_count_from_scratch(busy_year):
             service_area="ACCIDENT_AND_EMERGENCY",
             org_type=OrganisationType.GP_PRACTICE,
         ),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), subject="STAFF"),
+        ReportFilters(
+            D(2025, 5, 15),
+            D(2025, 9, 30),
+            kind=CaseKind.COMPLIMENT,
+            subject="STAFF",
+            org_type=OrganisationType.DENTAL_PRACTICE,
+        ),
     ],
     ids=[
         "year",
@@ -214,12 +222,16 @@ def test_the_daily_counts_equal_a_count_from_scratch(busy_year):
         "gp-practices",
         "dental-practices",
         "every-filter-kept",
+        "subject",
+        "subject-and-more",
     ],
 )
 def test_trends_from_the_daily_counts_equal_trends_from_the_cases(busy_year, f):
     if isinstance(f.service_area, str):
         f = dataclasses.replace(f, service_area=ServiceArea.objects.get(code=f.service_area))
-    assert daily_counts.serve(f, whole_unit=True)
+    if isinstance(f.subject, str):
+        f = dataclasses.replace(f, subject=Subject.objects.get(code=f.subject))
+    assert daily_counts.serve(f, whole_unit=True, counting="kind")
     for cases in (Case.objects.all(), Case.objects.visible_to(busy_year)):
         assert _figures(cases, f, whole_unit=True) == _figures(cases, f, whole_unit=False)
 
