@@ -16,8 +16,9 @@ change leaves none behind:
   recorded" when it was the case's first or last;
 - a contact added, removed, moved to another day, case or organisation moves the contact
   count, kept by the kind and service area of its case ('' and 0 for none, or a restricted
-  case) and the type of its own organisation; a case's change of kind, service area or
-  restriction moves its contacts' counts;
+  case) and the type of its own organisation, and (on an unrestricted case) its count under
+  each subject of its case; a case's change of kind, service area or restriction, or of
+  subjects, moves its contacts' counts;
 - an organisation's change of type moves the counts of its cases and of its contacts.
 
 Appending (never updating a shared row) means two people logging cases at once never wait for
@@ -29,11 +30,12 @@ Restricted cases are left out: whether a user may count one depends on who they 
 reports add the restricted cases a user may see, counted from the cases (a few, from their own
 index). The daily counts stand in for `cases` only when those are every unrestricted case (the
 report readers: complaints managers see the whole unit, commissioners count everything) and
-the filters are the period, kind, service area and organisation type; a filter by
-organisation, team or subject counts from the cases (an organisation's are few; a subject's
-co-subjects and a team's would need a table per pair).
+the filters are the period, kind, service area and organisation type, and the subject for
+what the subject tables hold (SUBJECT_SERVES); a filter by organisation or team, and a
+subject's co-subjects and staff groups, count from the cases (an organisation's cases are
+few; keys by team, or by pairs of categories, would multiply the rows).
 
-The triggers are installed by the latest reports migration that changes these tables (0005),
+The triggers are installed by the latest reports migration that changes these tables (0007),
 from this module as it is then; SQLite has no triggers and keeps the tables empty, and reports
 there count live.
 """
@@ -45,7 +47,13 @@ from django.db import connection, transaction
 from django.db.models import Q, Sum
 from django.db.models.functions import Coalesce
 
-from .models import DailyCaseCount, DailyContactCount, DailyStaffGroupCount, DailySubjectCount
+from .models import (
+    DailyCaseCount,
+    DailyContactCount,
+    DailyStaffGroupCount,
+    DailySubjectContactCount,
+    DailySubjectCount,
+)
 
 # The many-to-many dimensions: the link table, its column, the daily table and its column.
 LINKS = {
@@ -62,7 +70,13 @@ KEYS = {
     model._meta.db_table: ", ".join(
         f.column for f in model._meta.concrete_fields if f.name not in ("id", "n")
     )
-    for model in (DailyCaseCount, DailySubjectCount, DailyStaffGroupCount, DailyContactCount)
+    for model in (
+        DailyCaseCount,
+        DailySubjectCount,
+        DailyStaffGroupCount,
+        DailyContactCount,
+        DailySubjectContactCount,
+    )
 }
 TABLES = tuple(KEYS)
 
@@ -173,6 +187,18 @@ BEGIN
       FROM contacts_contact t WHERE t.case_id = NEW.id
     ) moved (day, kind, service_area, org_type, n)
     GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0;
+    -- And under each of its subjects, while it is not restricted.
+    INSERT INTO reports_dailysubjectcontactcount
+      (day, kind, service_area, org_type, subject, n)
+    SELECT day, kind, service_area, org_type, l.subject_id, sum(n)::int FROM (
+      SELECT {_contact_key("t", "OLD")}, -1
+      FROM contacts_contact t WHERE t.case_id = OLD.id AND NOT OLD.restricted
+      UNION ALL
+      SELECT {_contact_key("t", "NEW")}, 1
+      FROM contacts_contact t WHERE t.case_id = NEW.id AND NOT NEW.restricted
+    ) moved (day, kind, service_area, org_type, n)
+    JOIN casework_case_subjects l ON l.case_id = NEW.id
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -224,7 +250,9 @@ BEGIN
          delta.item, sum(delta.n)::int
   FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
   LEFT JOIN contacts_organisation o ON o.id = c.organisation_id
-  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;{
+            _subject_contacts_moved(removed, added) if name == "subject" else ""
+        }
   RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {function} ON {links};
@@ -232,6 +260,23 @@ CREATE TRIGGER {function} AFTER {operation} ON {links} REFERENCING {transition}
   FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 """)
     return "".join(sql)
+
+
+def _subject_contacts_moved(removed: str, added: str) -> str:
+    """A case given or relieved of a subject moves its contacts' counts under that subject."""
+    return f"""
+  WITH removed AS ({removed}), added AS ({added}),
+  delta AS (
+    SELECT case_id, subject_id, -1 AS n FROM removed
+    UNION ALL SELECT case_id, subject_id, 1 FROM added
+  )
+  INSERT INTO reports_dailysubjectcontactcount
+    (day, kind, service_area, org_type, subject, n)
+  SELECT {_local_day("t.contacted_at")}, c.kind, coalesce(c.service_area_id, 0),
+         reports_org_type(t.organisation_id), delta.subject_id, sum(delta.n)::int
+  FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
+  JOIN contacts_contact t ON t.case_id = c.id
+  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;"""
 
 
 def _count_contact(row: str, n: int) -> str:
@@ -242,7 +287,13 @@ def _count_contact(row: str, n: int) -> str:
     SELECT {_local_day(f"{row}.contacted_at")}, coalesce(c.kind, ''),
            coalesce(c.service_area_id, 0), reports_org_type({row}.organisation_id), {n}
     FROM (SELECT 1) one
-    LEFT JOIN casework_case c ON c.id = {row}.case_id AND NOT c.restricted;"""
+    LEFT JOIN casework_case c ON c.id = {row}.case_id AND NOT c.restricted;
+    INSERT INTO reports_dailysubjectcontactcount
+      (day, kind, service_area, org_type, subject, n)
+    SELECT {_local_day(f"{row}.contacted_at")}, c.kind, coalesce(c.service_area_id, 0),
+           reports_org_type({row}.organisation_id), l.subject_id, {n}
+    FROM casework_case c JOIN casework_case_subjects l ON l.case_id = c.id
+    WHERE c.id = {row}.case_id AND NOT c.restricted;"""
 
 
 def _contact_sql() -> str:
@@ -289,6 +340,14 @@ BEGIN
   FROM contacts_contact x
   LEFT JOIN casework_case c ON c.id = x.case_id AND NOT c.restricted {moved}
   WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, t.sign;
+  INSERT INTO reports_dailysubjectcontactcount
+    (day, kind, service_area, org_type, subject, n)
+  SELECT {_local_day("x.contacted_at")}, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+         l.subject_id, t.sign * count(*)::int
+  FROM contacts_contact x
+  JOIN casework_case c ON c.id = x.case_id AND NOT c.restricted
+  JOIN casework_case_subjects l ON l.case_id = c.id {moved}
+  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, 5, t.sign;
   RETURN NULL;
 END $$;
 {_row_triggers("organisation")}"""
@@ -320,6 +379,15 @@ def _rebuild_sql() -> list[str]:
         "count(*) FROM contacts_contact t "
         "LEFT JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted "
         "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4"
+    )
+    statements.append(
+        "INSERT INTO reports_dailysubjectcontactcount "
+        "(day, kind, service_area, org_type, subject, n) "
+        f"SELECT {_local_day('t.contacted_at')}, c.kind, {area}, {org_type}, l.subject_id, "
+        "count(*) FROM contacts_contact t "
+        "JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted "
+        "JOIN casework_case_subjects l ON l.case_id = c.id "
+        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4, 5"
     )
     return statements
 
@@ -389,14 +457,15 @@ def compact() -> int:
 
 
 # What a subject filter can still be served for: a subject's cases by kind and by service
-# area are in its subject counts (its co-subjects, staff groups and contacts are not).
-SUBJECT_SERVES = ("kind", "service_area")
+# area are in its subject counts, its cases' contacts in the subject contact counts (its
+# co-subjects and staff groups are in neither).
+SUBJECT_SERVES = ("kind", "service_area", "contacts")
 
 
-def serve(f, whole_unit: bool, counting: str = "") -> bool:
+def serve(f, whole_unit: bool, counting: str) -> bool:
     """Whether the daily counts can stand in for counting `f`'s cases (see the module's
-    docstring) for `counting` (a breakdown's dimension, "kind" for the case series, '' for
-    contacts): PostgreSQL, every unrestricted case countable, no filter but the period, kind,
+    docstring) for `counting` (a breakdown's dimension, "kind" for the case series,
+    "contacts"): PostgreSQL, every unrestricted case countable, no filter but the period, kind,
     service area and organisation type, and the subject where SUBJECT_SERVES says so."""
     return (
         whole_unit
@@ -465,9 +534,10 @@ def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) ->
 
 
 def contact_counts(f, bounds: dict[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
-    """Contacts made within each bounds[name]: every one, or with `f`'s kind or service area
-    only those on unrestricted cases of that kind or area, and with its organisation type
-    only those with an organisation of that type."""
+    """Contacts made within each bounds[name]: every one, or with `f`'s kind, service area or
+    subject only those on unrestricted cases of that kind, area or subject, and with its
+    organisation type only those with an organisation of that type."""
     lowest = min(days[0] for days in bounds.values())
     highest = max(days[1] for days in bounds.values())
-    return _summed(_kept(DailyContactCount, f, lowest, highest), bounds)[0]
+    table = DailySubjectContactCount if f.subject is not None else DailyContactCount
+    return _summed(_kept(table, f, lowest, highest), bounds)[0]

@@ -115,6 +115,14 @@ class DailyCaseCount(DailyKindCount):
         return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"
 
 
+def _by_subject_indexes(name: str) -> list[models.Index]:
+    # A trends page filtered by subject reads one subject's rows of the period.
+    return [
+        *DailyKindCount.Meta.indexes,
+        models.Index(fields=["subject", "day"], name=f"{name}_subject_day"),
+    ]
+
+
 class DailySubjectCount(DailyKindCount):
     """Unrestricted cases received on `day`, as `DailyCaseCount` and by subject (a case
     under each of its subjects, or under 0 when it has none)."""
@@ -122,11 +130,7 @@ class DailySubjectCount(DailyKindCount):
     subject = models.IntegerField(help_text="Subject id, 0 for none recorded.")
 
     class Meta(DailyKindCount.Meta):
-        # A trends page filtered by subject reads one subject's rows of the period.
-        indexes = [
-            *DailyKindCount.Meta.indexes,
-            models.Index(fields=["subject", "day"], name="dailysubjectcount_subject_day"),
-        ]
+        indexes = _by_subject_indexes("dailysubjectcount")
 
     def __str__(self):
         return f"{self.day} {self.kind} subject {self.subject}: {self.n:+}"
@@ -149,3 +153,17 @@ class DailyContactCount(DailyKindCount):
 
     def __str__(self):
         return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"
+
+
+class DailySubjectContactCount(DailyKindCount):
+    """Contacts made on `day` about unrestricted cases, as `DailyContactCount` and by each
+    subject of their case (none for a case without subjects): a trends page filtered by
+    subject counts its cases' contacts from here."""
+
+    subject = models.IntegerField(help_text="Subject id.")
+
+    class Meta(DailyKindCount.Meta):
+        indexes = _by_subject_indexes("subjectcontacts")
+
+    def __str__(self):
+        return f"{self.day} {self.kind} subject {self.subject} contacts: {self.n:+}"

@@ -248,10 +248,10 @@ def monthly_contacts(
     case filter, every contact counts. From the daily counts where they are kept."""
     months = months_between(f.start, f.end)
     kept = dict.fromkeys(range(len(months)), 0)
-    if daily_counts.serve(f, whole_unit):
+    if daily_counts.serve(f, whole_unit, "contacts"):
         counts = daily_counts.contact_counts(f, _month_days(months, f))
         kept = {i: counts[f"m{i}"] for i in kept}
-        if not f.kind and f.service_area is None:
+        if not f.kind and f.service_area is None and f.subject is None:
             return {m: kept[i] for i, m in enumerate(months)}
         # The restricted cases' contacts the reader may count, from the cases.
         cases = cases.filter(restricted=True)

@@ -1,19 +1,12 @@
 """The daily counts gain the service area and organisation type (reports/daily_counts.py), so
-the trends page filtered by either is summed from them rather than counted from the cases;
-then the triggers are installed again to keep the new columns and everything is recounted.
+the trends page filtered by either is summed from them rather than counted from the cases.
 
-This migration installs the triggers from reports/daily_counts.py as it is now; 0004, which
-installed them before these columns existed, no longer does (it would write to columns that a
-fresh database does not have yet). Whichever migration last changes these tables installs them.
+The old triggers are dropped first (they would write rows without the new columns); the
+triggers are installed again, from reports/daily_counts.py as it is now, by the latest
+migration that changes these tables (0007), which also recounts everything.
 """
 
 from django.db import migrations, models
-
-
-def install(apps, schema_editor):
-    from reports import daily_counts
-
-    daily_counts.install()
 
 
 def uninstall(apps, schema_editor):
@@ -67,5 +60,4 @@ class Migration(migrations.Migration):
                 "dailysubjectcount",
             )
         ),
-        migrations.RunPython(install, uninstall, elidable=False),
     ]

@@ -21,6 +21,7 @@ from reports.models import (
     DailyCaseCount,
     DailyContactCount,
     DailyStaffGroupCount,
+    DailySubjectContactCount,
     DailySubjectCount,
 )
 from reports.queries import ReportFilters
@@ -45,6 +46,7 @@ def _kept() -> dict:
         (DailySubjectCount, (*KEY, "subject")),
         (DailyStaffGroupCount, (*KEY, "staff_group")),
         (DailyContactCount, KEY),
+        (DailySubjectContactCount, (*KEY, "subject")),
     ):
         sums = Counter()
         for row in model.objects.values(*key, "n"):
@@ -72,27 +74,26 @@ def _from_scratch() -> dict:
             subjects[(*key, s.pk if s else 0)] += 1
         for g in case.staff_groups.all() or [None]:
             groups[(*key, g.pk if g else 0)] += 1
-    contacts = Counter()
-    for at, kind, area, restricted, org_type in Contact.objects.values_list(
-        "contacted_at",
-        "case__kind",
-        "case__service_area",
-        "case__restricted",
-        "organisation__org_type",
+    contacts, subject_contacts = Counter(), Counter()
+    for contact in Contact.objects.select_related("case", "organisation").prefetch_related(
+        "case__subjects"
     ):
-        counted = restricted is False
+        case = contact.case if contact.case and not contact.case.restricted else None
         key = (
-            timezone.localtime(at).date(),
-            kind if counted else "",
-            (area or 0) if counted else 0,
-            org_type or "",
+            timezone.localtime(contact.contacted_at).date(),
+            case.kind if case else "",
+            (case.service_area_id or 0) if case else 0,
+            contact.organisation.org_type if contact.organisation else "",
         )
         contacts[key] += 1
+        for s in case.subjects.all() if case else ():
+            subject_contacts[(*key, s.pk)] += 1
     return {
         "DailyCaseCount": dict(cases),
         "DailySubjectCount": dict(subjects),
         "DailyStaffGroupCount": dict(groups),
         "DailyContactCount": dict(contacts),
+        "DailySubjectContactCount": dict(subject_contacts),
     }
 
 
@@ -231,7 +232,7 @@ def test_trends_from_the_daily_counts_equal_trends_from_the_cases(busy_year, f):
         f = dataclasses.replace(f, service_area=ServiceArea.objects.get(code=f.service_area))
     if isinstance(f.subject, str):
         f = dataclasses.replace(f, subject=Subject.objects.get(code=f.subject))
-    assert daily_counts.serve(f, whole_unit=True, counting="kind")
+    assert daily_counts.serve(f, whole_unit=True, counting="contacts")
     for cases in (Case.objects.all(), Case.objects.visible_to(busy_year)):
         assert _figures(cases, f, whole_unit=True) == _figures(cases, f, whole_unit=False)
 
