@@ -49,6 +49,7 @@ from casework.models import (
     StaffGroup,
     StatusChange,
     Subject,
+    Team,
 )
 from casework.workflow import (
     INITIAL_STATUS,
@@ -67,6 +68,16 @@ KIND_WEIGHTS = {
     CaseKind.COMMENT: 5,
     CaseKind.COMPLAINT: 25,
 }
+# The teams cases are allocated to, as a trust's patient experience service is usually
+# organised: PALS takes the concerns, enquiries, compliments and comments; complaints go to
+# the complaints team of the division the care was in.
+PALS_TEAM = "PALS"
+COMPLAINT_TEAMS = (
+    "Complaints: medicine",
+    "Complaints: surgery",
+    "Complaints: women and children",
+    "Complaints: community and mental health",
+)
 # Roughly the shape of England's provider landscape, scaled to --organisations.
 ORG_MIX = [
     (OrganisationType.GP_PRACTICE, 0.62, "A", True),
@@ -326,6 +337,10 @@ class Generator:
         self.templates = dict(
             LetterTemplate.objects.filter(is_active=True).values_list("kind", "id")
         )
+        self.pals_team = Team.objects.get_or_create(name=PALS_TEAM)[0].pk
+        self.complaint_teams = [
+            Team.objects.get_or_create(name=name)[0].pk for name in COMPLAINT_TEAMS
+        ]
         timings = {}
         for name, step in (
             ("organisations", self._organisations),
@@ -769,6 +784,10 @@ class Generator:
             "organisation_id": self.rng.choice(self.org_ids),
             "created_at": self._aware(received),
             "opened_by_id": None,
+            # From the second stream, so the rest of a seed's data is as it was before teams.
+            "team_id": self.extra.choice(self.complaint_teams)
+            if kind == CaseKind.COMPLAINT
+            else self.pals_team,
         }
         if kind != CaseKind.COMPLAINT:
             finished = age > 7 and self.rng.random() < 0.95

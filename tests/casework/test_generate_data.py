@@ -52,6 +52,10 @@ def test_generator_fills_every_kind_and_organisation_type(generated):
         Case.objects.filter(kind=CaseKind.COMPLAINT).values_list("status", flat=True)
     )
     assert {Status.RECEIVED, Status.CLOSED} <= complaint_statuses
+    # Every case allocated to a team: PALS, or a division's complaints team.
+    teams = dict(Case.objects.values_list("kind").annotate(n=Count("team", distinct=True)))
+    assert not Case.objects.filter(team__isnull=True).exists()
+    assert teams[CaseKind.COMPLAINT] > 1 and teams[CaseKind.ENQUIRY] == 1
     per_case = Contact.objects.count() / Case.objects.count()
     assert 2 <= per_case <= 4
     assert Person.objects.annotate(n=Count("contacts")).filter(n__gte=5).exists()
