@@ -2,23 +2,24 @@
 
 Why: a year's trends at national scale count half a million cases joined to a million subject
 and staff-group links; from the cases that took two seconds on the benchmark machine, against
-a budget of one (issue #8). The daily counts are far fewer rows: by day, kind, service area
-and organisation type (the filters commissioners use most), and subject or staff group.
+a budget of one (issue #8). The daily counts are far fewer rows: by day, kind, service area,
+team and organisation type (the page's filters, but for the organisation and subject), and
+subject or staff group.
 
 How they stay right: every change that moves a count appends a row of +1 or -1, written by a
 trigger in the same transaction as the change, so the counts are never stale and a rolled-back
 change leaves none behind:
 
-- a case added, removed, or changed in day received, kind, service area, organisation or
-  restriction moves its case count and its subject and staff-group counts (under each of its
+- a case added, removed, or changed in day received, kind, service area, team, organisation
+  or restriction moves its case count and its subject and staff-group counts (under each of its
   subjects, or under 0 when it has none) from the old values to the new;
 - a subject or staff group added to or taken off a case moves that count, and "none
   recorded" when it was the case's first or last;
 - a contact added, removed, moved to another day, case or organisation moves the contact
-  count, kept by the kind and service area of its case ('' and 0 for none, or a restricted
-  case) and the type of its own organisation, and (on an unrestricted case) its count under
-  each subject of its case; a case's change of kind, service area or restriction, or of
-  subjects, moves its contacts' counts;
+  count, kept by the kind, service area and team of its case ('', 0 and 0 for none, or a
+  restricted case) and the type of its own organisation, and (on an unrestricted case) its
+  count under each subject of its case; a case's change of kind, service area, team or
+  restriction, or of subjects, moves its contacts' counts;
 - an organisation's change of type moves the counts of its cases and of its contacts.
 
 Appending (never updating a shared row) means two people logging cases at once never wait for
@@ -30,12 +31,12 @@ Restricted cases are left out: whether a user may count one depends on who they 
 reports add the restricted cases a user may see, counted from the cases (a few, from their own
 index). The daily counts stand in for `cases` only when those are every unrestricted case (the
 report readers: complaints managers see the whole unit, commissioners count everything) and
-the filters are the period, kind, service area and organisation type, and the subject for
-what the subject tables hold (SUBJECT_SERVES); a filter by organisation or team, and a
-subject's co-subjects and staff groups, count from the cases (an organisation's cases are
-few; keys by team, or by pairs of categories, would multiply the rows).
+the filters are the period, kind, service area, team and organisation type, and the subject
+for what the subject tables hold (SUBJECT_SERVES); a filter by organisation, and a subject's
+co-subjects and staff groups, count from the cases (an organisation's cases are few; keys by
+organisation, or by pairs of categories, would be nearly as many as the cases).
 
-The triggers are installed by the latest reports migration that changes these tables (0007),
+The triggers are installed by the latest reports migration that changes these tables (0005),
 from this module as it is then; SQLite has no triggers and keeps the tables empty, and reports
 there count live.
 """
@@ -81,6 +82,10 @@ KEYS = {
 TABLES = tuple(KEYS)
 
 
+# A case's (`c`) service area and team as counted: 0 for none.
+CASE_AREA_TEAM = "coalesce(c.service_area_id, 0), coalesce(c.team_id, 0)"
+
+
 def _local_day(column: str) -> str:
     """The SQL for a timestamp's calendar day in the service's time zone."""
     zone = settings.TIME_ZONE.replace("'", "''")
@@ -91,8 +96,8 @@ def _link_counts() -> str:
     """A case's count under each of its subjects (and staff groups), or under 0 if none."""
     return "".join(
         f"""
-  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
-  SELECT p_day, p_kind, coalesce(p_area, 0), reports_org_type(p_org),
+  INSERT INTO {daily} (day, kind, service_area, team, org_type, {column}, n)
+  SELECT p_day, p_kind, coalesce(p_area, 0), coalesce(p_team, 0), reports_org_type(p_org),
          coalesce(l.{link_column}, 0), p_n
   FROM (SELECT 1) one LEFT JOIN {links} l ON l.case_id = p_case;"""
         for links, link_column, daily, column in LINKS.values()
@@ -109,12 +114,13 @@ $$;
 
 
 def _contact_key(contacts: str, case: str) -> str:
-    """The contact-count key columns (day, kind, service_area, org_type) of `contacts` rows
-    whose case is `case` (a record or a row): its kind and service area unless it is
-    restricted, and the contact's own organisation's type."""
+    """The contact-count key columns (day, kind, service_area, team, org_type) of `contacts`
+    rows whose case is `case` (a record or a row): its kind, service area and team unless it
+    is restricted, and the contact's own organisation's type."""
     return f"""{_local_day(f"{contacts}.contacted_at")},
       CASE WHEN {case}.restricted THEN '' ELSE {case}.kind END,
       CASE WHEN {case}.restricted THEN 0 ELSE coalesce({case}.service_area_id, 0) END,
+      CASE WHEN {case}.restricted THEN 0 ELSE coalesce({case}.team_id, 0) END,
       reports_org_type({contacts}.organisation_id)"""
 
 
@@ -122,7 +128,7 @@ def _contact_key(contacts: str, case: str) -> str:
 ROW_TRIGGERS = {
     "case": (
         "casework_case",
-        ("received_on", "kind", "service_area_id", "organisation_id", "restricted"),
+        ("received_on", "kind", "service_area_id", "team_id", "organisation_id", "restricted"),
     ),
     "contact": ("contacts_contact", ("contacted_at", "case_id", "organisation_id")),
     # A new organisation has no cases or contacts yet, and one with any cannot be deleted.
@@ -154,51 +160,54 @@ CREATE TRIGGER reports_{name}_moved AFTER UPDATE ON {table} FOR EACH ROW
 
 def _case_sql() -> str:
     return f"""{_org_type_sql()}
--- Before service areas' and organisation types' columns, this took no organisation.
+-- Earlier versions took fewer of the case's columns.
 DROP FUNCTION IF EXISTS reports_count_case(bigint, date, varchar, bigint, integer);
+DROP FUNCTION IF EXISTS reports_count_case(bigint, date, varchar, bigint, bigint, integer);
 
 CREATE OR REPLACE FUNCTION reports_count_case(
-    p_case bigint, p_day date, p_kind varchar, p_area bigint, p_org bigint, p_n integer
+    p_case bigint, p_day date, p_kind varchar, p_area bigint, p_team bigint, p_org bigint,
+    p_n integer
 ) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n)
-  VALUES (p_day, p_kind, coalesce(p_area, 0), reports_org_type(p_org), p_n);{_link_counts()}
+  INSERT INTO reports_dailycasecount (day, kind, service_area, team, org_type, n)
+  VALUES (p_day, p_kind, coalesce(p_area, 0), coalesce(p_team, 0), reports_org_type(p_org),
+          p_n);{_link_counts()}
 $$;
 
 CREATE OR REPLACE FUNCTION reports_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP <> 'INSERT' AND NOT OLD.restricted THEN
-    PERFORM reports_count_case(
-      OLD.id, OLD.received_on, OLD.kind, OLD.service_area_id, OLD.organisation_id, -1);
+    PERFORM reports_count_case(OLD.id, OLD.received_on, OLD.kind, OLD.service_area_id,
+      OLD.team_id, OLD.organisation_id, -1);
   END IF;
   IF TG_OP <> 'DELETE' AND NOT NEW.restricted THEN
-    PERFORM reports_count_case(
-      NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id, NEW.organisation_id, 1);
+    PERFORM reports_count_case(NEW.id, NEW.received_on, NEW.kind, NEW.service_area_id,
+      NEW.team_id, NEW.organisation_id, 1);
   END IF;
-  IF TG_OP = 'UPDATE' AND ROW(OLD.kind, OLD.service_area_id, OLD.restricted)
-      IS DISTINCT FROM ROW(NEW.kind, NEW.service_area_id, NEW.restricted) THEN
-    -- Its contacts are counted under its kind and service area, or '' and 0 while it is
-    -- restricted (its day and organisation are not theirs).
-    INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
-    SELECT day, kind, service_area, org_type, sum(n)::int FROM (
+  IF TG_OP = 'UPDATE' AND ROW(OLD.kind, OLD.service_area_id, OLD.team_id, OLD.restricted)
+      IS DISTINCT FROM ROW(NEW.kind, NEW.service_area_id, NEW.team_id, NEW.restricted) THEN
+    -- Its contacts are counted under its kind, service area and team, or '', 0 and 0 while
+    -- it is restricted (its day and organisation are not theirs).
+    INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n)
+    SELECT day, kind, service_area, team, org_type, sum(n)::int FROM (
       SELECT {_contact_key("t", "OLD")}, -1
       FROM contacts_contact t WHERE t.case_id = OLD.id
       UNION ALL
       SELECT {_contact_key("t", "NEW")}, 1
       FROM contacts_contact t WHERE t.case_id = NEW.id
-    ) moved (day, kind, service_area, org_type, n)
-    GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0;
+    ) moved (day, kind, service_area, team, org_type, n)
+    GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0;
     -- And under each of its subjects, while it is not restricted.
     INSERT INTO reports_dailysubjectcontactcount
-      (day, kind, service_area, org_type, subject, n)
-    SELECT day, kind, service_area, org_type, l.subject_id, sum(n)::int FROM (
+      (day, kind, service_area, team, org_type, subject, n)
+    SELECT day, kind, service_area, team, org_type, l.subject_id, sum(n)::int FROM (
       SELECT {_contact_key("t", "OLD")}, -1
       FROM contacts_contact t WHERE t.case_id = OLD.id AND NOT OLD.restricted
       UNION ALL
       SELECT {_contact_key("t", "NEW")}, 1
       FROM contacts_contact t WHERE t.case_id = NEW.id AND NOT NEW.restricted
-    ) moved (day, kind, service_area, org_type, n)
+    ) moved (day, kind, service_area, team, org_type, n)
     JOIN casework_case_subjects l ON l.case_id = NEW.id
-    GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0;
+    GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0;
   END IF;
   RETURN NULL;
 END $$;
@@ -245,12 +254,12 @@ BEGIN
       SELECT count(*) AS k FROM {links} l WHERE l.case_id = net.case_id
     ) after
   )
-  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
-  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), coalesce(o.org_type, ''),
+  INSERT INTO {daily} (day, kind, service_area, team, org_type, {column}, n)
+  SELECT c.received_on, c.kind, {CASE_AREA_TEAM}, coalesce(o.org_type, ''),
          delta.item, sum(delta.n)::int
   FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
   LEFT JOIN contacts_organisation o ON o.id = c.organisation_id
-  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;{
+  GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(delta.n) <> 0;{
             _subject_contacts_moved(removed, added) if name == "subject" else ""
         }
   RETURN NULL;
@@ -271,26 +280,26 @@ def _subject_contacts_moved(removed: str, added: str) -> str:
     UNION ALL SELECT case_id, subject_id, 1 FROM added
   )
   INSERT INTO reports_dailysubjectcontactcount
-    (day, kind, service_area, org_type, subject, n)
-  SELECT {_local_day("t.contacted_at")}, c.kind, coalesce(c.service_area_id, 0),
+    (day, kind, service_area, team, org_type, subject, n)
+  SELECT {_local_day("t.contacted_at")}, c.kind, {CASE_AREA_TEAM},
          reports_org_type(t.organisation_id), delta.subject_id, sum(delta.n)::int
   FROM delta JOIN casework_case c ON c.id = delta.case_id AND NOT c.restricted
   JOIN contacts_contact t ON t.case_id = c.id
-  GROUP BY 1, 2, 3, 4, 5 HAVING sum(delta.n) <> 0;"""
+  GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(delta.n) <> 0;"""
 
 
 def _count_contact(row: str, n: int) -> str:
     """Count the contact `row` (OLD or NEW) `n` times: under its case's kind and service area
     ('' and 0 for none, or a restricted case) and its own organisation's type."""
     return f"""
-    INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
+    INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n)
     SELECT {_local_day(f"{row}.contacted_at")}, coalesce(c.kind, ''),
-           coalesce(c.service_area_id, 0), reports_org_type({row}.organisation_id), {n}
+           {CASE_AREA_TEAM}, reports_org_type({row}.organisation_id), {n}
     FROM (SELECT 1) one
     LEFT JOIN casework_case c ON c.id = {row}.case_id AND NOT c.restricted;
     INSERT INTO reports_dailysubjectcontactcount
-      (day, kind, service_area, org_type, subject, n)
-    SELECT {_local_day(f"{row}.contacted_at")}, c.kind, coalesce(c.service_area_id, 0),
+      (day, kind, service_area, team, org_type, subject, n)
+    SELECT {_local_day(f"{row}.contacted_at")}, c.kind, {CASE_AREA_TEAM},
            reports_org_type({row}.organisation_id), l.subject_id, {n}
     FROM casework_case c JOIN casework_case_subjects l ON l.case_id = c.id
     WHERE c.id = {row}.case_id AND NOT c.restricted;"""
@@ -318,76 +327,76 @@ def _organisation_sql() -> str:
     moved = "CROSS JOIN (VALUES (OLD.org_type, -1), (NEW.org_type, 1)) t (org_type, sign)"
     links = "".join(
         f"""
-  INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n)
-  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+  INSERT INTO {daily} (day, kind, service_area, team, org_type, {column}, n)
+  SELECT c.received_on, c.kind, {CASE_AREA_TEAM}, t.org_type,
          coalesce(l.{link_column}, 0), t.sign * count(*)::int
   FROM casework_case c LEFT JOIN {links} l ON l.case_id = c.id {moved}
-  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, 5, t.sign;"""
+  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, 5, 6, t.sign;"""
         for links, link_column, daily, column in LINKS.values()
     )
     return f"""
 CREATE OR REPLACE FUNCTION reports_organisation_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n)
-  SELECT c.received_on, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+  INSERT INTO reports_dailycasecount (day, kind, service_area, team, org_type, n)
+  SELECT c.received_on, c.kind, {CASE_AREA_TEAM}, t.org_type,
          t.sign * count(*)::int
   FROM casework_case c {moved}
-  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, t.sign;{links}
-  INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n)
+  WHERE c.organisation_id = NEW.id AND NOT c.restricted GROUP BY 1, 2, 3, 4, 5, t.sign;{links}
+  INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n)
   SELECT {_local_day("x.contacted_at")}, coalesce(c.kind, ''),
-         coalesce(c.service_area_id, 0), t.org_type, t.sign * count(*)::int
+         {CASE_AREA_TEAM}, t.org_type, t.sign * count(*)::int
   FROM contacts_contact x
   LEFT JOIN casework_case c ON c.id = x.case_id AND NOT c.restricted {moved}
-  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, t.sign;
+  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, 5, t.sign;
   INSERT INTO reports_dailysubjectcontactcount
-    (day, kind, service_area, org_type, subject, n)
-  SELECT {_local_day("x.contacted_at")}, c.kind, coalesce(c.service_area_id, 0), t.org_type,
+    (day, kind, service_area, team, org_type, subject, n)
+  SELECT {_local_day("x.contacted_at")}, c.kind, {CASE_AREA_TEAM}, t.org_type,
          l.subject_id, t.sign * count(*)::int
   FROM contacts_contact x
   JOIN casework_case c ON c.id = x.case_id AND NOT c.restricted
   JOIN casework_case_subjects l ON l.case_id = c.id {moved}
-  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, 5, t.sign;
+  WHERE x.organisation_id = NEW.id GROUP BY 1, 2, 3, 4, 5, 6, t.sign;
   RETURN NULL;
 END $$;
 {_row_triggers("organisation")}"""
 
 
 def _rebuild_sql() -> list[str]:
-    area = "coalesce(c.service_area_id, 0)"
+    area = CASE_AREA_TEAM
     org_type = "coalesce(o.org_type, '')"
     statements = [
         f"LOCK TABLE {', '.join(TABLES)} IN EXCLUSIVE MODE",
         *(f"DELETE FROM {table}" for table in TABLES),
-        "INSERT INTO reports_dailycasecount (day, kind, service_area, org_type, n) "
+        "INSERT INTO reports_dailycasecount (day, kind, service_area, team, org_type, n) "
         f"SELECT c.received_on, c.kind, {area}, {org_type}, count(*) FROM casework_case c "
         "LEFT JOIN contacts_organisation o ON o.id = c.organisation_id "
-        "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4",
+        "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4, 5",
     ]
     for links, link_column, daily, column in LINKS.values():
         statements.append(
-            f"INSERT INTO {daily} (day, kind, service_area, org_type, {column}, n) "
+            f"INSERT INTO {daily} (day, kind, service_area, team, org_type, {column}, n) "
             f"SELECT c.received_on, c.kind, {area}, {org_type}, "
             f"coalesce(l.{link_column}, 0), count(*) "
             f"FROM casework_case c LEFT JOIN {links} l ON l.case_id = c.id "
             "LEFT JOIN contacts_organisation o ON o.id = c.organisation_id "
-            "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4, 5"
+            "WHERE NOT c.restricted GROUP BY 1, 2, 3, 4, 5, 6"
         )
     statements.append(
-        "INSERT INTO reports_dailycontactcount (day, kind, service_area, org_type, n) "
+        "INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n) "
         f"SELECT {_local_day('t.contacted_at')}, coalesce(c.kind, ''), {area}, {org_type}, "
         "count(*) FROM contacts_contact t "
         "LEFT JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted "
-        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4"
+        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4, 5"
     )
     statements.append(
         "INSERT INTO reports_dailysubjectcontactcount "
-        "(day, kind, service_area, org_type, subject, n) "
+        "(day, kind, service_area, team, org_type, subject, n) "
         f"SELECT {_local_day('t.contacted_at')}, c.kind, {area}, {org_type}, l.subject_id, "
         "count(*) FROM contacts_contact t "
         "JOIN casework_case c ON c.id = t.case_id AND NOT c.restricted "
         "JOIN casework_case_subjects l ON l.case_id = c.id "
-        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4, 5"
+        "LEFT JOIN contacts_organisation o ON o.id = t.organisation_id GROUP BY 1, 2, 3, 4, 5, 6"
     )
     return statements
 
@@ -466,12 +475,11 @@ def serve(f, whole_unit: bool, counting: str) -> bool:
     """Whether the daily counts can stand in for counting `f`'s cases (see the module's
     docstring) for `counting` (a breakdown's dimension, "kind" for the case series,
     "contacts"): PostgreSQL, every unrestricted case countable, no filter but the period, kind,
-    service area and organisation type, and the subject where SUBJECT_SERVES says so."""
+    service area, team and organisation type, and the subject where SUBJECT_SERVES says so."""
     return (
         whole_unit
         and available()
         and f.organisation is None
-        and f.team is None
         and (f.subject is None or counting in SUBJECT_SERVES)
     )
 
@@ -494,8 +502,8 @@ def _summed(rows, bounds: dict[str, tuple[dt.date, dt.date]], *group_on: str) ->
 
 
 def _kept(model, f, lowest: dt.date, highest: dt.date):
-    """A daily table's rows from `lowest` to `highest`, narrowed by `f`'s kind, service area
-    and organisation type where given."""
+    """A daily table's rows from `lowest` to `highest`, narrowed by `f`'s kind, service area,
+    team, organisation type and subject where given."""
     rows = model.objects.filter(day__range=(lowest, highest))
     if f.kind:
         rows = rows.filter(kind=f.kind)
@@ -503,6 +511,8 @@ def _kept(model, f, lowest: dt.date, highest: dt.date):
         rows = rows.filter(service_area=f.service_area.pk)
     if f.org_type:
         rows = rows.filter(org_type=f.org_type)
+    if f.team is not None:
+        rows = rows.filter(team=f.team.pk)
     if f.subject is not None:
         rows = rows.filter(subject=f.subject.pk)  # the subject counts only (SUBJECT_SERVES)
     return rows

@@ -94,11 +94,12 @@ class DailyCount(models.Model):
 
 
 class DailyKindCount(DailyCount):
-    """Counted by the kind of case and by the two filters the trends page serves from the
-    daily counts besides the period and kind: service area and organisation type."""
+    """Counted by the kind of case and by the filters the trends page serves from the daily
+    counts besides the period and kind: service area, team and organisation type."""
 
     kind = models.CharField(max_length=20)
     service_area = models.IntegerField(help_text="ServiceArea id, 0 for none recorded.")
+    team = models.IntegerField(help_text="Team id, 0 for none.")
     org_type = models.CharField(
         max_length=20, blank=True, help_text="Organisation type, '' for no organisation."
     )
@@ -108,11 +109,11 @@ class DailyKindCount(DailyCount):
 
 
 class DailyCaseCount(DailyKindCount):
-    """Unrestricted cases received on `day`, by kind, service area and the type of the
+    """Unrestricted cases received on `day`, by kind, service area, team and the type of the
     organisation the case is about."""
 
     def __str__(self):
-        return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"
+        return f"{self.day} {self.kind} {self.service_area}/{self.team}/{self.org_type}: {self.n:+}"
 
 
 def _by_subject_indexes(name: str) -> list[models.Index]:
@@ -147,12 +148,13 @@ class DailyStaffGroupCount(DailyKindCount):
 
 
 class DailyContactCount(DailyKindCount):
-    """Contacts made on `day` (in the service's time zone), by the kind and service area of
-    their case ('' and 0 when they have none, still in triage, or their case is restricted)
-    and by the type of the contact's own organisation (as the trends page filters contacts)."""
+    """Contacts made on `day` (in the service's time zone), by the kind, service area and team
+    of their case ('', 0 and 0 when they have none, still in triage, or their case is
+    restricted) and by the type of the contact's own organisation (as the trends page filters
+    contacts)."""
 
     def __str__(self):
-        return f"{self.day} {self.kind} area {self.service_area} {self.org_type}: {self.n:+}"
+        return f"{self.day} {self.kind} {self.service_area}/{self.team}/{self.org_type}: {self.n:+}"
 
 
 class DailySubjectContactCount(DailyKindCount):

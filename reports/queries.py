@@ -251,7 +251,7 @@ def monthly_contacts(
     if daily_counts.serve(f, whole_unit, "contacts"):
         counts = daily_counts.contact_counts(f, _month_days(months, f))
         kept = {i: counts[f"m{i}"] for i in kept}
-        if not f.kind and f.service_area is None and f.subject is None:
+        if not f.kind and f.service_area is None and f.subject is None and f.team is None:
             return {m: kept[i] for i, m in enumerate(months)}
         # The restricted cases' contacts the reader may count, from the cases.
         cases = cases.filter(restricted=True)

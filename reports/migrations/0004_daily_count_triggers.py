@@ -1,9 +1,9 @@
 """The triggers that keep the daily counts (PostgreSQL only; see reports/daily_counts.py),
 and a first count of every case and contact already there.
 
-Now done by the latest migration that changes the daily tables (0007): the triggers are always
+Now done by the latest migration that changes the daily tables (0005): the triggers are always
 installed from the module as it is now, which writes the tables and columns added since. A
-database that ran this before has its triggers dropped by 0005 and installed again by 0007."""
+database that ran this before has its triggers dropped and installed again by 0005."""
 
 from django.db import migrations
 

@@ -13,7 +13,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from casework.models import Case, ServiceArea, StaffGroup, Subject
+from casework.models import Case, ServiceArea, StaffGroup, Subject, Team
 from casework.workflow import CaseKind
 from contacts.models import Contact, Organisation, OrganisationType
 from reports import daily_counts, queries
@@ -26,7 +26,7 @@ from reports.models import (
 )
 from reports.queries import ReportFilters
 from reports.tasks import compact_daily_counts_task
-from tests.factories import OrganisationFactory
+from tests.factories import OrganisationFactory, TeamFactory
 
 from .conftest import D, make_case
 
@@ -35,7 +35,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-KEY = ("day", "kind", "service_area", "org_type")
+KEY = ("day", "kind", "service_area", "team", "org_type")
 
 
 def _kept() -> dict:
@@ -67,6 +67,7 @@ def _from_scratch() -> dict:
             case.received_on,
             case.kind,
             case.service_area_id or 0,
+            case.team_id or 0,
             case.organisation.org_type if case.organisation else "",
         )
         cases[key] += 1
@@ -83,6 +84,7 @@ def _from_scratch() -> dict:
             timezone.localtime(contact.contacted_at).date(),
             case.kind if case else "",
             (case.service_area_id or 0) if case else 0,
+            (case.team_id or 0) if case else 0,
             contact.organisation.org_type if contact.organisation else "",
         )
         contacts[key] += 1
@@ -116,6 +118,7 @@ def busy_year(by, manager):
     """Cases and contacts across a year, then changed every way the counts can move; the
     manager is named on one restricted case."""
     practice = OrganisationFactory(org_type=OrganisationType.GP_PRACTICE)
+    pals, complaints = TeamFactory(name="PALS"), TeamFactory(name="Complaints")
     trust = OrganisationFactory(org_type=OrganisationType.TRUST)
     first = make_case(
         by, D(2025, 4, 3), subjects=["COMMUNICATIONS", "STAFF"], organisation=practice
@@ -174,6 +177,13 @@ def busy_year(by, manager):
     practice.org_type = OrganisationType.DENTAL_PRACTICE
     practice.save()
     Organisation.objects.filter(pk=trust.pk).update(org_type=OrganisationType.GP_PRACTICE)
+    # Cases allocated to teams, reallocated, and one taken off its team.
+    Case.objects.exclude(kind=CaseKind.COMPLAINT).update(team=pals)
+    Case.objects.filter(kind=CaseKind.COMPLAINT).update(team=complaints)
+    second.team = pals
+    second.save()
+    Case.objects.filter(pk=named.pk).update(team=complaints)
+    Case.objects.filter(pk=first.pk).update(team=None)
     return manager
 
 
@@ -206,6 +216,8 @@ def test_the_daily_counts_equal_a_count_from_scratch(busy_year):
             org_type=OrganisationType.GP_PRACTICE,
         ),
         ReportFilters(D(2025, 4, 1), D(2026, 3, 31), subject="STAFF"),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), team="PALS"),
+        ReportFilters(D(2025, 4, 1), D(2026, 3, 31), team="Complaints", subject="STAFF"),
         ReportFilters(
             D(2025, 5, 15),
             D(2025, 9, 30),
@@ -225,6 +237,8 @@ def test_the_daily_counts_equal_a_count_from_scratch(busy_year):
         "every-filter-kept",
         "subject",
         "subject-and-more",
+        "team",
+        "team-and-subject",
     ],
 )
 def test_trends_from_the_daily_counts_equal_trends_from_the_cases(busy_year, f):
@@ -232,6 +246,8 @@ def test_trends_from_the_daily_counts_equal_trends_from_the_cases(busy_year, f):
         f = dataclasses.replace(f, service_area=ServiceArea.objects.get(code=f.service_area))
     if isinstance(f.subject, str):
         f = dataclasses.replace(f, subject=Subject.objects.get(code=f.subject))
+    if isinstance(f.team, str):
+        f = dataclasses.replace(f, team=Team.objects.get(name=f.team))
     assert daily_counts.serve(f, whole_unit=True, counting="contacts")
     for cases in (Case.objects.all(), Case.objects.visible_to(busy_year)):
         assert _figures(cases, f, whole_unit=True) == _figures(cases, f, whole_unit=False)
