@@ -349,6 +349,19 @@ def run(
         else None,
         (year_start, today),
     )
+    # The slowest filter: a subject's co-subjects and staff groups are counted live.
+    bench.measure(
+        "trends page (a year, one subject)",
+        lambda c: c.get(reverse("reports:trends"), {**period, "subject": subject.pk}),
+        (
+            "SELECT date_trunc('month', c.received_on), c.kind, count(*) FROM casework_case c "
+            "JOIN casework_case_subjects s ON s.case_id = c.id "
+            "WHERE c.received_on BETWEEN %s AND %s AND s.subject_id = %s GROUP BY 1, 2"
+        )
+        if vendor == "postgresql"
+        else None,
+        (year_start, today, subject.pk),
+    )
     bench.measure(
         "compliance page (a year)",
         lambda c: c.get(reverse("reports:compliance"), period),
