@@ -289,8 +289,9 @@ def _subject_contacts_moved(removed: str, added: str) -> str:
 
 
 def _count_contact(row: str, n: int) -> str:
-    """Count the contact `row` (OLD or NEW) `n` times: under its case's kind and service area
-    ('' and 0 for none, or a restricted case) and its own organisation's type."""
+    """Count the contact `row` (OLD or NEW) `n` times: under its case's kind, service area and
+    team ('', 0 and 0 for none, or a restricted case) and its own organisation's type, and
+    (on an unrestricted case) under each of its case's subjects."""
     return f"""
     INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n)
     SELECT {_local_day(f"{row}.contacted_at")}, coalesce(c.kind, ''),
