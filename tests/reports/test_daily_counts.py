@@ -184,6 +184,10 @@ def busy_year(by, manager):
     second.save()
     Case.objects.filter(pk=named.pk).update(team=complaints)
     Case.objects.filter(pk=first.pk).update(team=None)
+    # A case with subjects and contacts restricted for good: its contacts leave the counts.
+    Case.objects.filter(pk=Case.objects.filter(kind=CaseKind.COMPLIMENT).first().pk).update(
+        restricted=True
+    )
     return manager
 
 
