@@ -124,6 +124,17 @@ def _contact_key(contacts: str, case: str) -> str:
       reports_org_type({contacts}.organisation_id)"""
 
 
+def _moved_contacts(condition: str) -> str:
+    """In the case trigger: the case's contacts under their keys as they were (-1) and as
+    they are (+1), only where `condition` (on `{case}`, the OLD or NEW record) holds."""
+    return "\n      UNION ALL".join(
+        f"""
+      SELECT {_contact_key("t", case)}, {n}
+      FROM contacts_contact t WHERE t.case_id = {case}.id {condition.format(case=case)}"""
+        for case, n in (("OLD", -1), ("NEW", 1))
+    )
+
+
 # Row triggers: the table, and the columns whose change moves a count.
 ROW_TRIGGERS = {
     "case": (
@@ -188,24 +199,15 @@ BEGIN
     -- Its contacts are counted under its kind, service area and team, or '', 0 and 0 while
     -- it is restricted (its day and organisation are not theirs).
     INSERT INTO reports_dailycontactcount (day, kind, service_area, team, org_type, n)
-    SELECT day, kind, service_area, team, org_type, sum(n)::int FROM (
-      SELECT {_contact_key("t", "OLD")}, -1
-      FROM contacts_contact t WHERE t.case_id = OLD.id
-      UNION ALL
-      SELECT {_contact_key("t", "NEW")}, 1
-      FROM contacts_contact t WHERE t.case_id = NEW.id
-    ) moved (day, kind, service_area, team, org_type, n)
+    SELECT day, kind, service_area, team, org_type, sum(n)::int FROM ({_moved_contacts("")})
+      moved (day, kind, service_area, team, org_type, n)
     GROUP BY 1, 2, 3, 4, 5 HAVING sum(n) <> 0;
     -- And under each of its subjects, while it is not restricted.
     INSERT INTO reports_dailysubjectcontactcount
       (day, kind, service_area, team, org_type, subject, n)
-    SELECT day, kind, service_area, team, org_type, l.subject_id, sum(n)::int FROM (
-      SELECT {_contact_key("t", "OLD")}, -1
-      FROM contacts_contact t WHERE t.case_id = OLD.id AND NOT OLD.restricted
-      UNION ALL
-      SELECT {_contact_key("t", "NEW")}, 1
-      FROM contacts_contact t WHERE t.case_id = NEW.id AND NOT NEW.restricted
-    ) moved (day, kind, service_area, team, org_type, n)
+    SELECT day, kind, service_area, team, org_type, l.subject_id, sum(n)::int
+    FROM ({_moved_contacts("AND NOT {case}.restricted")})
+      moved (day, kind, service_area, team, org_type, n)
     JOIN casework_case_subjects l ON l.case_id = NEW.id
     GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0;
   END IF;
@@ -519,14 +521,15 @@ def _kept(model, f, lowest: dt.date, highest: dt.date):
     return rows
 
 
-def _cases_table(f, table=DailyCaseCount):
-    """The table counting `f`'s cases: with a subject filter, the subject counts."""
-    return DailySubjectCount if f.subject is not None else table
+def _table(f, table, by_subject=DailySubjectCount):
+    """The table counting `f`'s cases (or contacts): `table`, or with a subject filter the
+    table keeping them by subject."""
+    return by_subject if f.subject is not None else table
 
 
 def case_rows(f, bounds: dict[str, tuple[dt.date, dt.date]], lowest, highest) -> list[dict]:
     """{"kind": ..., name: cases received within bounds[name], ...} per kind."""
-    return _summed(_kept(_cases_table(f), f, lowest, highest), bounds, "kind")
+    return _summed(_kept(_table(f, DailyCaseCount), f, lowest, highest), bounds, "kind")
 
 
 DIMENSION_TABLES = {
@@ -540,7 +543,7 @@ def dimension_rows(f, dimension: str, group_on: str, bounds, lowest, highest) ->
     """Rows as `reports.queries.breakdown` groups them ({group_on: id or None, measure: n}),
     from the daily counts of a dimension in DIMENSION_TABLES."""
     model, column = DIMENSION_TABLES[dimension]
-    rows = _kept(_cases_table(f, model), f, lowest, highest)
+    rows = _kept(_table(f, model), f, lowest, highest)
     return [{group_on: r.pop(column) or None, **r} for r in _summed(rows, bounds, column)]
 
 
@@ -550,5 +553,5 @@ def contact_counts(f, bounds: dict[str, tuple[dt.date, dt.date]]) -> dict[str, i
     organisation type only those with an organisation of that type."""
     lowest = min(days[0] for days in bounds.values())
     highest = max(days[1] for days in bounds.values())
-    table = DailySubjectContactCount if f.subject is not None else DailyContactCount
+    table = _table(f, DailyContactCount, by_subject=DailySubjectContactCount)
     return _summed(_kept(table, f, lowest, highest), bounds)[0]

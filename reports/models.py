@@ -107,13 +107,13 @@ class DailyKindCount(DailyCount):
     class Meta(DailyCount.Meta):
         abstract = True
 
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.service_area}/{self.team}/{self.org_type}: {self.n:+}"
+
 
 class DailyCaseCount(DailyKindCount):
     """Unrestricted cases received on `day`, by kind, service area, team and the type of the
     organisation the case is about."""
-
-    def __str__(self):
-        return f"{self.day} {self.kind} {self.service_area}/{self.team}/{self.org_type}: {self.n:+}"
 
 
 def _by_subject_indexes(name: str) -> list[models.Index]:
@@ -152,9 +152,6 @@ class DailyContactCount(DailyKindCount):
     of their case ('', 0 and 0 when they have none, still in triage, or their case is
     restricted) and by the type of the contact's own organisation (as the trends page filters
     contacts)."""
-
-    def __str__(self):
-        return f"{self.day} {self.kind} {self.service_area}/{self.team}/{self.org_type}: {self.n:+}"
 
 
 class DailySubjectContactCount(DailyKindCount):

@@ -247,11 +247,16 @@ def monthly_contacts(
     in triage count too); with a case filter set, contacts with no case drop out. With no
     case filter, every contact counts. From the daily counts where they are kept."""
     months = months_between(f.start, f.end)
+    # The filters that apply through the contact's case.
+    case_filters = ReportFilters(
+        f.start, f.end, team=f.team, kind=f.kind, subject=f.subject, service_area=f.service_area
+    )
+    by_case = case_filters != ReportFilters(f.start, f.end)
     kept = dict.fromkeys(range(len(months)), 0)
     if daily_counts.serve(f, whole_unit, "contacts"):
         counts = daily_counts.contact_counts(f, _month_days(months, f))
         kept = {i: counts[f"m{i}"] for i in kept}
-        if not f.kind and f.service_area is None and f.subject is None and f.team is None:
+        if not by_case:
             return {m: kept[i] for i, m in enumerate(months)}
         # The restricted cases' contacts the reader may count, from the cases.
         cases = cases.filter(restricted=True)
@@ -268,10 +273,7 @@ def monthly_contacts(
         contacts = contacts.filter(organisation=f.organisation)
     if f.org_type:
         contacts = contacts.filter(organisation__org_type=f.org_type)
-    case_filters = ReportFilters(
-        f.start, f.end, team=f.team, kind=f.kind, subject=f.subject, service_area=f.service_area
-    )
-    if case_filters != ReportFilters(f.start, f.end):
+    if by_case:
         contacts = contacts.filter(case__in=apply_filters(cases, case_filters).values("pk"))
     counts = contacts.aggregate(
         **_per_month(
