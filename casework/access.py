@@ -20,11 +20,11 @@ See docs/architecture.md ("Who sees what") and docs/decisions/0006-access-contro
 import mimetypes
 from functools import wraps
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
+from config.client_address import client_ip
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Contact, Person
 from contacts.selectors import first_people_ids, search_people
@@ -34,16 +34,6 @@ from .models import AccessAction, AccessLog, Case, CaseParty, on_visible_cases
 VIEW = AccessAction.VIEW
 DOWNLOAD = AccessAction.DOWNLOAD
 EXPORT = AccessAction.EXPORT
-
-
-def client_ip(request) -> str | None:
-    """The address the request came from; behind our own proxy (BEHIND_PROXY), the first
-    address in X-Forwarded-For, which the proxy sets."""
-    if settings.SECURE_PROXY_SSL_HEADER:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip() or None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def record_access(

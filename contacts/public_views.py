@@ -11,6 +11,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from config.client_address import client_ip
+
 from . import intake
 from .models import Contact, DeclaredKind
 from .public_forms import SOMEONE_ELSE, PublicFeedbackForm
@@ -18,17 +20,8 @@ from .public_forms import SOMEONE_ELSE, PublicFeedbackForm
 SESSION_KEY = "public_feedback_contact"
 
 
-def _client_address(request) -> str:
-    if settings.SECURE_PROXY_SSL_HEADER:
-        # Behind the proxy, the first address in X-Forwarded-For is the person's.
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def _rate_key(request) -> str:
-    return f"public-feedback-rate:{_client_address(request)}"
+    return f"public-feedback-rate:{client_ip(request) or 'unknown'}"
 
 
 def _over_rate_limit(request) -> bool:

@@ -58,6 +58,20 @@ def test_viewing_a_case_page_records_who_when_and_from_where(client, officer):
     assert log.at is not None
 
 
+def test_behind_the_proxy_the_log_records_the_address_the_proxy_saw(client, officer, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    case = CaseFactory(kind=CaseKind.ENQUIRY, person=PersonFactory(), by=officer)
+    client.force_login(officer)
+    client.get(
+        reverse("case_detail", args=[case.reference]),
+        REMOTE_ADDR="172.16.0.1",
+        # The client wrote the first address; the proxy appended the one it saw.
+        HTTP_X_FORWARDED_FOR="203.0.113.66, 10.1.2.3",
+    )
+    assert AccessLog.objects.get(case=case).ip_address == "10.1.2.3"
+
+
 def test_viewing_a_person_page_is_recorded(client, officer):
     person = PersonFactory()
     CaseFactory(kind=CaseKind.ENQUIRY, person=person, by=officer)

@@ -166,6 +166,23 @@ def test_one_address_is_limited_and_told_why_without_losing_what_was_typed(clien
 
 
 @pytest.mark.django_db
+def test_behind_the_proxy_a_made_up_forwarded_address_does_not_lift_the_limit(client, settings):
+    settings.PUBLIC_FORM_RATE_LIMIT = 2
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+    def send(forwarded):
+        return client.post(URL, valid(), REMOTE_ADDR="172.16.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+
+    for n in range(2):
+        assert send(f"203.0.113.{n}, 198.51.100.7").status_code == 302
+    assert send("203.0.113.9, 198.51.100.7").status_code == 429
+    assert Contact.objects.count() == 2
+    # Someone else behind the same proxy is not affected.
+    assert send("198.51.100.8").status_code == 302
+
+
+@pytest.mark.django_db
 def test_text_over_the_limit_is_refused_with_the_count(client, settings):
     settings.PUBLIC_FORM_MAX_CHARS = 50
     response = client.post(URL, valid(details="x" * 60))
