@@ -245,3 +245,270 @@ def test_an_imported_case_page_shows_its_legacy_reference_and_history(messy_file
     assert response.status_code == 200
     assert "Reference in the old system" in page and "OLD-1" in page
     assert "imported from legacy ref OLD-1" in page
+
+
+# --- Issue #14: what a team migrating for real meets on day one.
+
+FULL_ROW = (
+    "OLD-9,complaint,2024-03-04,letter,Jane Smith,,,,,,Communications,Rude receptionist,"
+    "2024-03-06,2024-05-01,2024-04-20,upheld,2024-04-22,no"
+)
+# What an earlier import made of FULL_ROW from a file cut inside its description: a complaint
+# with half a description and nothing after it.
+CUT_IMPORTED_ROW = "OLD-9,complaint,2024-03-04,letter,Jane Smith,,,,,,,Rude rec,,,,,,"
+
+
+def test_a_row_with_too_few_or_too_many_fields_is_refused_with_its_line_number(tmp_path):
+    path = write(
+        tmp_path / "f.csv",
+        [
+            HEADER,
+            "OK-1,enquiry,2024-01-02,phone,Ann Lee,,,,,,,Parking,,,,,,",
+            # Cut inside the quoted description: 12 of 18 fields.
+            'OLD-9,complaint,2024-03-04,letter,Jane Smith,,,,,,Communications,"Rude rec',
+        ],
+    )
+    report = import_legacy(path)
+    assert report.imported == 1
+    [error] = report.errors
+    assert (error.line, error.legacy_ref) == (3, "OLD-9")
+    assert "has 12 fields but the header has 18" in error.reason
+    assert "the file ends inside a quoted field" in error.reason
+    assert not Case.objects.filter(legacy_reference="OLD-9").exists()
+
+    extra = write(
+        tmp_path / "g.csv", [HEADER, "OK-2,enquiry,2024-01-02,phone,Ann Lee,,,,,,,Parking,,,,,,,x"]
+    )
+    [error] = import_legacy(extra).errors
+    assert "has 19 fields but the header has 18" in error.reason
+
+
+def test_a_file_cut_inside_its_last_quoted_value_refuses_that_row(tmp_path):
+    # Every field is there, but the last one's quote never closes: the file was cut short.
+    path = write(
+        tmp_path / "f.csv",
+        [HEADER, 'OLD-9,complaint,2024-03-04,letter,Jane Smith,,,,,,,Rude,,,,,,"ye'],
+    )
+    report = import_legacy(path)
+    assert report.imported == 0
+    assert "ends inside a quoted field" in report.errors[0].reason
+
+
+def test_a_case_imported_from_a_cut_row_is_repaired_when_the_full_file_comes(tmp_path, officer):
+    import_legacy(write(tmp_path / "cut.csv", [HEADER, CUT_IMPORTED_ROW]))
+    case = Case.objects.get(legacy_reference="OLD-9")
+    assert (case.status, case.outcome) == (Status.RECEIVED, "")
+
+    dry = import_legacy(write(tmp_path / "full.csv", [HEADER, FULL_ROW]), dry_run=True)
+    assert [d.reference for d in dry.repaired] == [case.reference]
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED  # a dry run repairs nothing
+
+    report = import_legacy(tmp_path / "full.csv", by=officer)
+    assert report.already_imported == 1 and report.imported == 0
+    assert [d.reference for d in report.repaired] == [case.reference]
+    case.refresh_from_db()
+    assert case.description == "Rude receptionist"
+    assert (case.status, case.outcome) == (Status.CLOSED, Outcome.UPHELD)
+    assert case.acknowledged_on == dt.date(2024, 3, 6)
+    assert case.closed_on == dt.date(2024, 4, 22)
+    assert case.response_in_time is True
+    assert case.due_on is None
+    assert {s.code for s in case.subjects.all()} == {"COMMUNICATIONS"}
+    changes = StatusChange.objects.filter(case=case).order_by("changed_at")
+    assert [(c.old_status, c.new_status, c.changed_at.date()) for c in changes] == [
+        ("", Status.RECEIVED, dt.date(2024, 3, 4)),
+        (Status.RECEIVED, Status.ACKNOWLEDGED, dt.date(2024, 3, 6)),
+        (Status.ACKNOWLEDGED, Status.CLOSED, dt.date(2024, 4, 22)),
+    ]
+    latest = case.history.latest()
+    assert latest.history_change_reason == "repaired from legacy ref OLD-9"
+    assert latest.history_user == officer
+    # Once repaired, the full file is simply already imported.
+    assert import_legacy(tmp_path / "full.csv").differences == []
+
+
+def test_a_case_worked_since_its_import_is_reported_not_changed(tmp_path, officer):
+    from contacts.history import save_with_reason
+
+    import_legacy(write(tmp_path / "cut.csv", [HEADER, CUT_IMPORTED_ROW]))
+    case = Case.objects.get(legacy_reference="OLD-9")
+    case.description = "Rude receptionist at the front desk (from the complainant's call)"
+    save_with_reason(case, officer, "Details added after a call")
+
+    report = import_legacy(write(tmp_path / "full.csv", [HEADER, FULL_ROW]))
+    [difference] = report.differences
+    assert not difference.repaired
+    assert "staff have worked the case since it was imported" in difference.reason
+    assert "closed_date 22/04/2024" in difference.reason
+    case.refresh_from_db()
+    assert case.status == Status.RECEIVED and case.closed_on is None
+    listed = (tmp_path / "full.csv.report.csv").exists()
+    assert not listed  # the report file is the command's; the function reports in memory
+    call_command("import_legacy", str(tmp_path / "full.csv"))
+    report_file = (tmp_path / "full.csv.report.csv").read_text()
+    assert f"already imported as {case.reference} with different details" in report_file
+
+
+def test_a_disagreeing_value_is_reported_and_the_case_kept(tmp_path):
+    import_legacy(write(tmp_path / "first.csv", [HEADER, FULL_ROW]))
+    changed = FULL_ROW.replace("upheld,2024-04-22", "not upheld,2024-04-22")
+    report = import_legacy(write(tmp_path / "second.csv", [HEADER, changed]))
+    [difference] = report.differences
+    assert not difference.repaired
+    assert "outcome not_upheld in the file, upheld in the case" in difference.reason
+    assert Case.objects.get(legacy_reference="OLD-9").outcome == Outcome.UPHELD
+
+
+def test_every_problem_of_every_row_is_reported_at_once_grouped_by_kind(tmp_path, capsys):
+    path = write(
+        tmp_path / "f.csv",
+        [
+            HEADER,
+            "P-1,PALS,2024-03-04,phone,A Person,,,,,,Moaning,Parking,,,,,,",
+            "P-2,PALS,31/02/2024,phone,A Person,,,,,,,Parking,,,,,,",
+            "P-3,PALS,2024-03-04,telepathy,A Person,,,,,,,,,,,,,",
+            "P-4,complaint,2024-03-04,phone,A Person,,,,,,,Fine,,,,,,",
+        ],
+    )
+    report = import_legacy(path, dry_run=True)
+    reasons = {e.legacy_ref: e.reason for e in report.errors}
+    assert "kind 'PALS' is not one we know" in reasons["P-1"]
+    assert "subject 'Moaning' is not one we know" in reasons["P-1"]
+    assert "received_date '31/02/2024' is not a date" in reasons["P-2"]
+    assert "channel 'telepathy' is not one we know" in reasons["P-3"]
+    assert "description is empty" in reasons["P-3"]
+    groups = {g.summary: g for g in report.problem_groups()}
+    assert groups["kind 'PALS' is not one we know"].lines == [2, 3, 4]
+    assert "[values.kind]" in groups["kind 'PALS' is not one we know"].advice
+    assert report.problem_groups()[0].summary == "kind 'PALS' is not one we know"
+
+    call_command("import_legacy", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "kind 'PALS' is not one we know: 3 rows (lines 2, 3, 4) — map it in [values.kind]" in (
+        out
+    )
+    assert "subject 'Moaning' is not one we know: 1 row (line 2)" in out
+    assert "1 would be" in out
+
+
+def test_a_value_mapping_applies_to_each_item_of_a_list_cell(tmp_path):
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        '[values.subjects]\n"Comms" = "Communications"\n"Values and behaviours" = "Values"\n'
+    )
+    path = write(
+        tmp_path / "f.csv",
+        [HEADER, "S-1,enquiry,2024-01-02,phone,Ann Lee,,,,,,Comms;Values and behaviours,Q,,,,,,"],
+    )
+    report = import_legacy(path, mapping=load_mapping(mapping))
+    assert report.errors == []
+    names = {s.name for s in Case.objects.get().subjects.all()}
+    assert names == {"Communications", "Values"}
+
+
+OLD_OPEN_ROWS = [
+    HEADER,
+    "H-1,PALS concern,2021-05-04,phone,Ann Lee,,,,,,,Parking,,,,,,",
+    "H-2,enquiry,2021-06-01,phone,Ann Lee,,,,,,,Visiting hours,,,,,,",
+    "H-3,complaint,2021-06-01,letter,Ann Lee,,,,,,,Rude staff,,,,,,",
+    "H-4,PALS concern,2025-01-06,phone,Ann Lee,,,,,,,Lost glasses,,,,,,",
+]
+
+
+def test_a_dry_run_says_how_many_cases_arrive_open_and_overdue(tmp_path, capsys):
+    path = write(tmp_path / "f.csv", OLD_OPEN_ROWS)
+    report = import_legacy(path, dry_run=True, today=dt.date(2026, 12, 7))
+    assert report.arriving_open == {"pals_concern": 2, "enquiry": 1, "complaint": 1}
+    assert report.arriving_overdue == {"pals_concern": 2, "enquiry": 1, "complaint": 1}
+    call_command("import_legacy", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    assert "4 case(s) will arrive open" in out
+    assert "4 of them already past their deadline" in out
+    assert "[closing]" in out
+
+
+def test_the_mapping_can_resolve_old_informal_cases_as_historic(tmp_path):
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(
+        '[closing]\ninformal_without_closed_date = "resolved on received date"\n'
+        "received_before = 2024-04-01\n"
+    )
+    path = write(tmp_path / "f.csv", OLD_OPEN_ROWS)
+    report = import_legacy(path, mapping=load_mapping(mapping), today=dt.date(2026, 12, 7))
+    assert report.resolved_as_historic == 2
+    # The complaint stays open (closing it needs an outcome); the 2025 concern is too recent.
+    assert report.arriving_open == {"complaint": 1, "pals_concern": 1}
+    concern = Case.objects.get(legacy_reference="H-1")
+    assert (concern.status, concern.closed_on, concern.due_on) == (
+        Status.RESOLVED,
+        dt.date(2021, 5, 4),
+        None,
+    )
+    change = StatusChange.objects.get(case=concern, new_status=Status.RESOLVED)
+    assert "resolved as historic" in change.reason
+    assert Case.objects.get(legacy_reference="H-3").status == Status.RECEIVED
+    assert Case.objects.get(legacy_reference="H-4").status == Status.OPEN
+
+
+def test_re_running_with_a_closing_rule_resolves_cases_that_arrived_open(tmp_path):
+    path = write(tmp_path / "f.csv", OLD_OPEN_ROWS)
+    import_legacy(path)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[closing]\ninformal_without_closed_date = "resolved on received date"\n')
+    report = import_legacy(path, mapping=load_mapping(mapping))
+    assert len(report.repaired) == 3
+    assert Case.objects.get(legacy_reference="H-2").status == Status.RESOLVED
+    assert Case.objects.get(legacy_reference="H-3").status == Status.RECEIVED
+
+
+@pytest.mark.parametrize(
+    "closing, message",
+    [
+        ('informal_without_closed_date = "shut"', "is not a rule the import knows"),
+        ('received_before = "last year"', "is not a date"),
+        ("close_all = true", "does not know"),
+    ],
+)
+def test_a_closing_rule_it_cannot_follow_is_refused_in_plain_words(tmp_path, closing, message):
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text(f"[closing]\n{closing}\n")
+    with pytest.raises(LegacyImportError, match=message):
+        load_mapping(mapping)
+
+
+def test_organisations_not_in_the_directory_are_listed_up_front(tmp_path, capsys, organisation):
+    path = write(
+        tmp_path / "f.csv",
+        [
+            HEADER,
+            "O-1,enquiry,2024-01-02,phone,Ann Lee,,,,,RX9,,Parking,,,,,,",
+            "O-2,enquiry,2024-01-03,phone,Ann Lee,,,,,rx9,,Parking,,,,,,",
+            "O-3,enquiry,2024-01-04,phone,Ann Lee,,,,,A81099,,Parking,,,,,,",
+            "O-4,enquiry,2024-01-04,phone,Ann Lee,,,,,RX1,,Parking,,,,,,",
+        ],
+    )
+    report = import_legacy(path, dry_run=True)
+    assert report.missing_organisations == {"RX9": 2, "A81099": 1}
+    call_command("import_legacy", str(path), "--dry-run")
+    first = capsys.readouterr().out.splitlines()[0]
+    assert "2 organisation(s) are not in the directory: RX9 (2 rows), A81099 (1 row)" in first
+    assert "import_organisations" in first
+
+
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        ("31/02/2024", "31 February 2024 does not exist (February 2024 has 29 days)"),
+        ("29/02/2023", "29 February 2023 does not exist (February 2023 has 28 days)"),
+        ("2024-13-01", "there is no month 13"),
+        ("31 Jun 2024", "31 June 2024 does not exist (June 2024 has 30 days)"),
+        ("00/05/2024", "there is no day 0"),
+        ("next Tuesday", "is not a date in the form dd/mm/yyyy, yyyy-mm-dd or d Mon yyyy"),
+    ],
+)
+def test_a_date_that_does_not_exist_is_called_so(tmp_path, text, says):
+    path = write(tmp_path / "f.csv", [HEADER, f"D-1,enquiry,{text},phone,Ann Lee,,,,,,,Q,,,,,,"])
+    [error] = import_legacy(path).errors
+    assert f"received_date '{text}' is not a date" in error.reason
+    assert says in error.reason

@@ -8,7 +8,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.legacy_import import LegacyImportError, import_legacy, load_mapping
+from casework.legacy_import import ImportReport, LegacyImportError, import_legacy, load_mapping
+from casework.workflow import CaseKind
 
 
 class Command(BaseCommand):
@@ -51,23 +52,9 @@ class Command(BaseCommand):
         if self.stderr.isatty():
             self.stderr.write("")
         report_path = Path(report or f"{file}.report.csv")
-        if not dry_run:
-            result.write_csv(report_path)
-        for error in result.errors:
-            self.stdout.write(f"Line {error.line} ({error.legacy_ref or 'no ref'}): {error.reason}")
-        summary = (
-            f"{result.rows} rows: {result.imported} imported"
-            f"{f' ({result.to_import} would be)' if dry_run else ''}, "
-            f"{result.already_imported} already imported, {result.duplicates} duplicate rows "
-            f"skipped, {len(result.errors)} rejected; {result.people_created} people created."
-        )
-        if dry_run:
-            summary = "Dry run, nothing written. " + summary
-        elif strict and result.errors:
-            summary = "Strict: nothing imported because some rows were rejected. " + summary
-        if not dry_run:
-            summary += f" Rejected rows are listed in {report_path}."
-        self.stdout.write(summary)
+        result.write_csv(report_path)
+        for line in describe(result, report_path):
+            self.stdout.write(line)
         if result.errors and strict:
             raise CommandError("Some rows were rejected; nothing was imported.")
 
@@ -77,3 +64,92 @@ class Command(BaseCommand):
         bar = "#" * filled + "." * (width - filled)
         self.stderr.write(f"\r[{bar}] {done:,}/{total:,} cases", ending="")
         sys.stderr.flush()
+
+
+ROWS_SHOWN = 20
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
+
+
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(str(line) for line in lines[:5])
+    return (
+        f"line {shown}" if len(lines) == 1 else f"lines {shown}" + (", …" if len(lines) > 5 else "")
+    )
+
+
+def _by_kind(counts) -> str:
+    return ", ".join(f"{CaseKind(kind).label} {n:,}" for kind, n in counts.most_common())
+
+
+def describe(result: ImportReport, report_path: Path) -> list[str]:
+    """What the import found and did, most useful first: organisations to load, every kind of
+    problem with its count, the rows, the already-imported cases that differ, and the cases
+    that arrive open."""
+    out = []
+    missing = result.missing_organisations
+    if missing:
+        codes = ", ".join(f"{code} ({_rows(n)})" for code, n in list(missing.items())[:20])
+        more = f" and {len(missing) - 20} more" if len(missing) > 20 else ""
+        out.append(
+            f"{len(missing)} organisation(s) are not in the directory: {codes}{more}. Load "
+            "them first with python manage.py import_organisations --format epraccur FILE "
+            "(or egdpprac, edispensary, etr, ets; see the README), then run this again."
+        )
+    groups = result.problem_groups()
+    if groups:
+        out.append(
+            f"{_rows(len(result.errors))} refused. Every problem found, by kind "
+            "(fix them all, then run again):"
+        )
+        for group in groups:
+            advice = f" — {group.advice}" if group.advice else ""
+            out.append(f"  {group.summary}: {_rows(group.rows)} ({_lines(group.lines)}){advice}")
+    for error in result.errors[:ROWS_SHOWN]:
+        out.append(f"Line {error.line} ({error.legacy_ref or 'no ref'}): {error.reason}")
+    if len(result.errors) > ROWS_SHOWN:
+        out.append(
+            f"… and {len(result.errors) - ROWS_SHOWN:,} more refused rows: every one is in "
+            f"{report_path}."
+        )
+    verb = "would be" if result.dry_run else "were"
+    if result.repaired:
+        out.append(
+            f"{len(result.repaired)} case(s) imported before from an incomplete row {verb} "
+            "repaired: "
+            + "; ".join(f"{d.reference} (line {d.line})" for d in result.repaired[:ROWS_SHOWN])
+        )
+    for difference in result.left_as_they_are[:ROWS_SHOWN]:
+        out.append(f"Line {difference.line} ({difference.legacy_ref}): {difference.reason}")
+    opened = sum(result.arriving_open.values())
+    if opened:
+        overdue = sum(result.arriving_overdue.values())
+        out.append(
+            f"{opened:,} case(s) {'will arrive' if result.dry_run else 'arrived'} open "
+            f"({_by_kind(result.arriving_open)}), {overdue:,} of them already past their "
+            "deadline"
+            + (f" ({_by_kind(result.arriving_overdue)})" if overdue else "")
+            + ". Old informal cases can arrive resolved: see [closing] in the mapping file "
+            "(casework/legacy_import.py)."
+        )
+    if result.resolved_as_historic:
+        out.append(
+            f"{result.resolved_as_historic:,} informal case(s) with no closed date "
+            f"{'will arrive' if result.dry_run else 'arrived'} resolved as historic."
+        )
+    summary = (
+        f"{result.rows} rows: {result.imported} imported"
+        f"{f' ({result.to_import} would be)' if result.dry_run else ''}, "
+        f"{result.already_imported} already imported, {result.duplicates} duplicate rows "
+        f"skipped, {len(result.errors)} rejected; {result.people_created} people created."
+    )
+    if result.dry_run:
+        summary = "Dry run, nothing written to the database. " + summary
+    elif result.strict and result.errors:
+        summary = "Strict: nothing imported because some rows were rejected. " + summary
+    if result.errors or result.differences:
+        summary += f" Every refused or differing row is listed in {report_path}."
+    out.append(summary)
+    return out
