@@ -105,6 +105,7 @@ class ReportFilterForm(forms.Form):
 
 
 class KO41Form(forms.Form):
+    ONE, EVERY = "one", "all"
     return_type = forms.ChoiceField(
         label="Which return?",
         widget=forms.RadioSelect,
@@ -117,12 +118,41 @@ class KO41Form(forms.Form):
         max_length=7,
         error_messages={"required": "Enter the financial year, like 2025-26"},
     )
+    scope = forms.ChoiceField(
+        label="For which organisations?",
+        widget=forms.RadioSelect,
+        choices=[
+            (ONE, "One organisation"),
+            (
+                EVERY,
+                "Every organisation with complaints in the year, each on its own rows, "
+                "and their total",
+            ),
+        ],
+        initial=ONE,
+    )
     organisation = forms.CharField(
         label="Organisation ODS code",
-        help_text="For example, RX1 for a trust or A81001 for a GP practice",
+        help_text="For example, RX1 for a trust or A81001 for a GP practice. Not needed for "
+        "every organisation.",
         max_length=8,
-        error_messages={"required": "Enter the organisation's ODS code, like RX1"},
+        error_messages={
+            "required": "Enter the organisation's ODS code, like RX1, or choose every organisation"
+        },
     )
+
+    def __init__(self, data=None, **kwargs):
+        if data is not None and not data.get("scope"):
+            # Links and bookmarks from before the choice existed mean one organisation.
+            data = data.copy()
+            data["scope"] = self.ONE
+        super().__init__(data, **kwargs)
+        if data is not None and data.get("scope") == self.EVERY:
+            self.fields["organisation"].required = False
+
+    @property
+    def every_organisation(self) -> bool:
+        return self.cleaned_data.get("scope") == self.EVERY
 
     def clean_year(self):
         try:
@@ -131,15 +161,19 @@ class KO41Form(forms.Form):
             raise forms.ValidationError(str(error)) from None
         return self.cleaned_data["year"].strip()
 
-    def clean_organisation(self):
-        try:
-            return ko41.find_organisation(self.cleaned_data["organisation"])
-        except ko41.KO41Error as error:
-            raise forms.ValidationError(str(error)) from None
-
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("return_type") and cleaned.get("organisation"):
+        if self.every_organisation:
+            cleaned["organisation"] = None
+            return cleaned
+        if not cleaned.get("organisation"):
+            return cleaned
+        try:
+            cleaned["organisation"] = ko41.find_organisation(cleaned["organisation"])
+        except ko41.KO41Error as error:
+            self.add_error("organisation", str(error))
+            return cleaned
+        if cleaned.get("return_type"):
             try:
                 ko41.check_return_type(cleaned["return_type"], cleaned["organisation"])
             except ko41.KO41Error as error:

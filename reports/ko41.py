@@ -1,5 +1,13 @@
 """The national written complaints returns: KO41a (hospital and community health services)
-and KO41b (GP and dental), for one organisation and one financial year.
+and KO41b (GP and dental), for a financial year: one organisation's (`ko41_return`), or a
+whole unit's (`ko41_unit_return`): every organisation with a statutory complaint open in the
+year (KO41a: trusts and other non-practice organisations, each trust's sites on its return;
+KO41b: GP and dental practices), or those named, each exactly its own return, and their total
+(every count the sum of the organisations'). The unit return is counted in a few grouped
+queries, whatever the number of organisations; `unit_to_csv` writes it in a long format in
+which every row names its organisation, the total last (code TOTAL). Statutory complaints
+with no organisation recorded are on no return; the unit return counts them so the command
+can say so.
 
 Sections follow NHS England's collection (see `casework.ko41` for the coded lists, their
 sources and how far each is verified): organisation; summary (brought forward, new,
@@ -30,6 +38,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Case as Choose
@@ -149,7 +158,7 @@ def _age_band_expression():
     return patient_dob, birthday_to_come, whens, top
 
 
-def _count_by_age(new) -> dict[str, int]:
+def _count_by_age(new) -> dict[tuple[int, str], int]:
     patient_dob, birthday_to_come, whens, top = _age_band_expression()
     rows = (
         new.annotate(patient_dob=patient_dob)
@@ -161,28 +170,136 @@ def _count_by_age(new) -> dict[str, int]:
         )
         .annotate(age=ExtractYear("received_on") - ExtractYear("patient_dob") - birthday_to_come)
         .annotate(band=Choose(*whens, default=Value(top), output_field=CharField()))
-        .values_list("band")
+        .values_list("reporter", "band")
         .annotate(n=Count("id"))
         .order_by()
     )
-    return dict(rows)
+    return {(reporter, band): n for reporter, band, n in rows}
 
 
-def _coded_section(new, field: str, model, section: str) -> list[Line]:
-    counts = dict(
-        new.values_list(f"{field}__code").annotate(n=Count("id", distinct=True)).order_by()
+def _coded_counts(new, field: str, section: str) -> dict[tuple[int, str, str], int]:
+    rows = (
+        new.values_list("reporter", f"{field}__code")
+        .annotate(n=Count("id", distinct=True))
+        .order_by()
     )
-    lines = [
-        Line(section, code, name, counts.pop(code, 0))
-        for code, name in model.objects.order_by("position", "name").values_list("code", "name")
-    ]
-    lines.append(Line(section, NOT_RECORDED, NO_VALUE, counts.pop(None, 0)))
-    return lines
+    return {(reporter, section, code or NOT_RECORDED): n for reporter, code, n in rows}
 
 
 def _open_at_end_of(day: dt.date) -> Q:
     """Not closed by the end of `day` (a complaint closed on `day` is no longer open)."""
     return Q(closed_on__isnull=True) | Q(closed_on__gt=day)
+
+
+SUMMARY = (
+    ("BROUGHT_FORWARD", "Brought forward"),
+    ("NEW", "New complaints received"),
+    ("RESOLVED", "Complaints resolved"),
+    (
+        "CLOSED_WITHOUT_RESPONSE",
+        "Closed without a response: withdrawn or not taken forward (local line)",
+    ),
+    ("CARRIED_FORWARD", "Carried forward"),
+)
+OUTCOME_CODES = {
+    "UPHELD": Outcome.UPHELD,
+    "PARTIALLY_UPHELD": Outcome.PARTLY_UPHELD,
+    "NOT_UPHELD": Outcome.NOT_UPHELD,
+}
+
+
+def _template(return_type: str) -> list[tuple[str, str, str]]:
+    """(section, code, item) of every counted line of the return, in the collection's order."""
+    lines = [("Summary", code, item) for code, item in SUMMARY]
+    lines += [("Outcome", code, item) for code, item in codes.OUTCOMES]
+    lines += [("Age of patient", code, item) for code, item, *_ in codes.AGE_BANDS]
+    lines += [("Status of complainant", code, item) for code, item in codes.COMPLAINANT_STATUSES]
+    coded = [(Subject, "Subject area")]
+    coded.append((StaffGroup, "Profession" if return_type == "a" else "Staff group"))
+    if return_type == "a":
+        coded.insert(0, (ServiceArea, "Service area"))
+    for model, section in coded:
+        lines += [
+            (section, code, name)
+            for code, name in model.objects.order_by("position", "name").values_list("code", "name")
+        ]
+        lines.append((section, NOT_RECORDED, NO_VALUE))
+    return lines
+
+
+def _counts(complaints, return_type: str, start: dt.date, end: dt.date) -> dict[int, dict]:
+    """Every count of the return for each reporting organisation (the `reporter` each
+    complaint is annotated with): {reporter: {(section, code): n}}. A handful of grouped
+    queries, however many organisations."""
+    # Only complaints open at some point of the year can count anywhere in the return.
+    complaints = complaints.filter(
+        Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    )
+    new = complaints.filter(received_on__range=(start, end))
+    response = list(RESPONSE_OUTCOMES)
+    closed_in_year = Q(closed_on__range=(start, end))
+    summary = complaints.values("reporter").annotate(
+        # Brought forward: received before the year and still open when it began.
+        BROUGHT_FORWARD=Count(
+            "id", filter=Q(received_on__lt=start) & _open_at_end_of(start - dt.timedelta(days=1))
+        ),
+        NEW=Count("id", filter=Q(received_on__range=(start, end))),
+        RESOLVED=Count("id", filter=closed_in_year & Q(outcome__in=response)),
+        CLOSED_WITHOUT_RESPONSE=Count("id", filter=closed_in_year & ~Q(outcome__in=response)),
+        CARRIED_FORWARD=Count("id", filter=Q(received_on__lte=end) & _open_at_end_of(end)),
+        **{
+            code: Count("id", filter=closed_in_year & Q(outcome=outcome))
+            for code, outcome in OUTCOME_CODES.items()
+        },
+    ).order_by()  # fmt: skip
+    counts: dict[int, dict] = {}
+    for row in summary:
+        reporter = row.pop("reporter")
+        if not any(row[code] for code, _ in SUMMARY):
+            continue  # no complaint of this organisation was open in the year
+        by_line = counts.setdefault(reporter, {})
+        for code, n in row.items():
+            by_line[("Outcome" if code in OUTCOME_CODES else "Summary", code)] = n
+    for (reporter, band), n in _count_by_age(new).items():
+        counts.setdefault(reporter, {})[("Age of patient", band)] = n
+    represented = new.annotate(
+        on_behalf=Exists(
+            CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.REPRESENTATIVE)
+        )
+    )
+    for reporter, on_behalf, n in (
+        represented.values_list("reporter", "on_behalf").annotate(n=Count("id")).order_by()
+    ):
+        code = "ON_BEHALF_OF_PATIENT" if on_behalf else "PATIENT"
+        counts.setdefault(reporter, {})[("Status of complainant", code)] = n
+    coded = [("subjects", "Subject area")]
+    coded.append(("staff_groups", "Profession" if return_type == "a" else "Staff group"))
+    if return_type == "a":
+        coded.append(("service_area", "Service area"))
+    for field, section in coded:
+        for (reporter, _, code), n in _coded_counts(new, field, section).items():
+            counts.setdefault(reporter, {})[(section, code)] = n
+    return counts
+
+
+def _lines(template, counts: dict) -> list[Line]:
+    return [
+        Line(section, code, item, counts.get((section, code), 0))
+        for section, code, item in template
+    ]
+
+
+def _year_text(start: dt.date) -> str:
+    return f"{start.year}-{(start.year + 1) % 100:02d}"
+
+
+def _heading(return_type: str, organisation: Organisation, start: dt.date) -> list[Line]:
+    return [
+        Line("Organisation", "RETURN", "Return", RETURN_NAMES[return_type]),
+        Line("Organisation", "ODS_CODE", "Organisation code", organisation.ods_code),
+        Line("Organisation", "NAME", "Organisation name", organisation.name),
+        Line("Organisation", "YEAR", "Financial year", _year_text(start)),
+    ]
 
 
 def ko41_return(
@@ -193,74 +310,79 @@ def ko41_return(
     about = Q(organisation=organisation)
     if return_type == "a":
         about |= Q(organisation__parent=organisation, organisation__org_type="trust_site")
-    complaints = statutory_complaints(Case.objects.filter(about))
-    new = complaints.filter(received_on__range=(start, end))
-    response = list(RESPONSE_OUTCOMES)
-    closed_in_year = Q(closed_on__range=(start, end))
+    complaints = statutory_complaints(Case.objects.filter(about)).annotate(
+        reporter=Value(organisation.pk)
+    )
+    counts = _counts(complaints, return_type, start, end).get(organisation.pk, {})
+    return _heading(return_type, organisation, start) + _lines(_template(return_type), counts)
 
-    summary = complaints.aggregate(
-        # Brought forward: received before the year and still open when it began.
-        brought_forward=Count(
-            "id", filter=Q(received_on__lt=start) & _open_at_end_of(start - dt.timedelta(days=1))
+
+@dataclass(frozen=True)
+class UnitReturn:
+    """The return for many organisations at once: each organisation's lines (exactly its own
+    return) and a total whose every count is the sum of theirs."""
+
+    return_type: str
+    year: str
+    returns: list[tuple[Organisation, list[Line]]]
+    total: list[Line]
+    not_recorded: int  # complaints open in the year with no organisation: on no return
+
+
+def _reporting_organisation():
+    """KO41a: a trust site's complaints are its parent trust's, as on the trust's return."""
+    return Choose(
+        When(
+            organisation__org_type=OrganisationType.TRUST_SITE,
+            organisation__parent__isnull=False,
+            then=F("organisation__parent_id"),
         ),
-        new=Count("id", filter=Q(received_on__range=(start, end))),
-        resolved=Count("id", filter=closed_in_year & Q(outcome__in=response)),
-        closed_without_response=Count("id", filter=closed_in_year & ~Q(outcome__in=response)),
-        carried_forward=Count("id", filter=Q(received_on__lte=end) & _open_at_end_of(end)),
-        upheld=Count("id", filter=closed_in_year & Q(outcome=Outcome.UPHELD)),
-        partly=Count("id", filter=closed_in_year & Q(outcome=Outcome.PARTLY_UPHELD)),
-        not_upheld=Count("id", filter=closed_in_year & Q(outcome=Outcome.NOT_UPHELD)),
-    )  # fmt: skip
+        default=F("organisation_id"),
+    )
 
-    year = f"{start.year}-{(start.year + 1) % 100:02d}"
-    lines = [
+
+def ko41_unit_return(
+    return_type: str,
+    start: dt.date,
+    end: dt.date,
+    organisations: list[Organisation] | None = None,
+) -> UnitReturn:
+    """The return for every organisation with a statutory complaint open in the year (KO41a:
+    trusts and other non-practice organisations, their sites rolled up into them; KO41b: GP
+    and dental practices), or for the `organisations` named, and their total."""
+    if return_type not in RETURN_NAMES:
+        raise KO41Error('Choose return "a" (hospital and community) or "b" (GP and dental).')
+    for organisation in organisations or []:
+        check_return_type(return_type, organisation)
+    complaints = statutory_complaints(Case.objects.filter(organisation__isnull=False))
+    if return_type == "b":
+        complaints = complaints.filter(organisation__org_type__in=KO41B_TYPES)
+        complaints = complaints.annotate(reporter=F("organisation_id"))
+    else:
+        complaints = complaints.exclude(organisation__org_type__in=KO41B_TYPES)
+        complaints = complaints.annotate(reporter=_reporting_organisation())
+    if organisations is not None:
+        complaints = complaints.filter(reporter__in=[org.pk for org in organisations])
+    counts = _counts(complaints, return_type, start, end)
+    if organisations is None:
+        organisations = list(Organisation.objects.filter(pk__in=counts).order_by("ods_code"))
+    template = _template(return_type)
+    returns = [
+        (org, _heading(return_type, org, start) + _lines(template, counts.get(org.pk, {})))
+        for org in organisations
+    ]
+    total_counts: Counter = Counter()
+    for by_line in counts.values():
+        total_counts.update(by_line)
+    total = [
         Line("Organisation", "RETURN", "Return", RETURN_NAMES[return_type]),
-        Line("Organisation", "ODS_CODE", "Organisation code", organisation.ods_code),
-        Line("Organisation", "NAME", "Organisation name", organisation.name),
-        Line("Organisation", "YEAR", "Financial year", year),
-        Line("Summary", "BROUGHT_FORWARD", "Brought forward", summary["brought_forward"]),
-        Line("Summary", "NEW", "New complaints received", summary["new"]),
-        Line("Summary", "RESOLVED", "Complaints resolved", summary["resolved"]),
-        Line(
-            "Summary",
-            "CLOSED_WITHOUT_RESPONSE",
-            "Closed without a response: withdrawn or not taken forward (local line)",
-            summary["closed_without_response"],
-        ),
-        Line("Summary", "CARRIED_FORWARD", "Carried forward", summary["carried_forward"]),
-    ]  # fmt: skip
-    outcome_counts = {
-        "UPHELD": summary["upheld"],
-        "PARTIALLY_UPHELD": summary["partly"],
-        "NOT_UPHELD": summary["not_upheld"],
-    }
-    lines += [Line("Outcome", c, label, outcome_counts[c]) for c, label in codes.OUTCOMES]
-
-    ages = _count_by_age(new)
-    lines += [Line("Age of patient", c, label, ages.get(c, 0)) for c, label, *_ in codes.AGE_BANDS]
-
-    represented = new.annotate(
-        on_behalf=Exists(
-            CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.REPRESENTATIVE)
-        )
+        Line("Organisation", "ORGANISATIONS", "Organisations in this file", len(returns)),
+        Line("Organisation", "YEAR", "Financial year", _year_text(start)),
+    ] + _lines(template, total_counts)
+    unrecorded = statutory_complaints(Case.objects.filter(organisation__isnull=True)).filter(
+        Q(received_on__lte=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     )
-    status_counts = dict(represented.values_list("on_behalf").annotate(n=Count("id")).order_by())
-    by_status = {
-        "PATIENT": status_counts.get(False, 0),
-        "ON_BEHALF_OF_PATIENT": status_counts.get(True, 0),
-    }
-    lines += [
-        Line("Status of complainant", c, label, by_status[c])
-        for c, label in codes.COMPLAINANT_STATUSES
-    ]  # fmt: skip
-
-    if return_type == "a":
-        lines += _coded_section(new, "service_area", ServiceArea, "Service area")
-    lines += _coded_section(new, "subjects", Subject, "Subject area")
-    lines += _coded_section(
-        new, "staff_groups", StaffGroup, "Profession" if return_type == "a" else "Staff group"
-    )
-    return lines
+    return UnitReturn(return_type, _year_text(start), returns, total, unrecorded.count())
 
 
 def to_csv(lines: list[Line], suppressed: bool = False) -> str:
@@ -274,4 +396,25 @@ def to_csv(lines: list[Line], suppressed: bool = False) -> str:
         if suppressed and isinstance(value, int):
             value = suppress(value)
         writer.writerow([line.section, line.code, line.item, value])
+    return out.getvalue()
+
+
+UNIT_HEADER = ["Organisation code", "Organisation name", "Section", "Code", "Item", "Value"]
+TOTAL_CODE = "TOTAL"
+
+
+def unit_to_csv(unit: UnitReturn, suppressed: bool = False) -> str:
+    """Every organisation's return, one after another, then the total; each row names its
+    organisation. With `suppressed` each count from 1 to 4 (totals too) is written as "<5"."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(UNIT_HEADER)
+    blocks = [(org.ods_code, org.name, lines) for org, lines in unit.returns]
+    blocks.append((TOTAL_CODE, f"All {len(unit.returns)} organisations", unit.total))
+    for code, name, lines in blocks:
+        for line in lines:
+            value = line.value
+            if suppressed and isinstance(value, int) and line.section != "Organisation":
+                value = suppress(value)
+            writer.writerow([code, name, line.section, line.code, line.item, value])
     return out.getvalue()

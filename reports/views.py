@@ -412,19 +412,22 @@ def workload(request):
 
 @role_required(*READERS)
 def ko41_return(request):
-    """The KO41a/KO41b return for one organisation and year, downloaded as CSV."""
+    """The KO41a/KO41b return for one organisation, or every organisation and their total,
+    for a year, downloaded as CSV."""
     form = KO41Form(request.GET or None)
     if form.is_bound and form.is_valid():
         start, end = form.period
-        lines = ko41.ko41_return(
-            form.cleaned_data["return_type"], form.cleaned_data["organisation"], start, end
-        )
-        body = ko41.to_csv(lines, suppressed=is_suppressed(request.user))
+        return_type, year = form.cleaned_data["return_type"], form.cleaned_data["year"]
+        suppressed = is_suppressed(request.user)
+        if form.every_organisation:
+            unit = ko41.ko41_unit_return(return_type, start, end)
+            body, who = ko41.unit_to_csv(unit, suppressed=suppressed), "all"
+        else:
+            organisation = form.cleaned_data["organisation"]
+            lines = ko41.ko41_return(return_type, organisation, start, end)
+            body, who = ko41.to_csv(lines, suppressed=suppressed), organisation.ods_code
         response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-        filename = (
-            f"KO41{form.cleaned_data['return_type']}-"
-            f"{form.cleaned_data['organisation'].ods_code}-{form.cleaned_data['year']}.csv"
-        )
+        filename = f"KO41{return_type}-{who}-{year}.csv"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
     return render(

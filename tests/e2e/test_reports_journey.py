@@ -3,6 +3,7 @@ case, and downloads a table as CSV; small numbers are suppressed on the page and
 and every page passes axe-core."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -130,6 +131,18 @@ def test_manager_reads_every_report_and_generates_the_annual_report(
     page.get_by_role("button", name="Download the return").click()
     page.get_by_text("There is a problem").wait_for()
     assert_accessible(page)
+
+    # Every practice's KO41b in one file, with their total.
+    page.get_by_label("Financial year").fill("2025-26")
+    page.get_by_label("Every organisation with complaints in the year").check()
+    page.get_by_label("Organisation ODS code").fill("")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the return").click()
+    download = download_info.value
+    assert download.suggested_filename == "KO41b-all-2025-26.csv"
+    rows = Path(download.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "Organisation code,Organisation name,Section,Code,Item,Value"
+    assert any(row.startswith("TOTAL,") for row in rows)
 
     page.goto("/reports/annual/")
     page.get_by_label("Financial year").fill("2025-26")
