@@ -1,9 +1,11 @@
 """The complaint workflow actions: one small page per action (works without JavaScript).
 
-`ACTIONS` lists each action as data — its form, when it is offered, who may use it, and the
-service it calls — so the case page can list what can be done now, and the one view below
-serves them all. The services enforce the rules again; a refusal is shown on the form with
-everything typed kept.
+Which actions a complaint allows, from which states and to whom, is the workflow table's
+(`workflow.COMPLAINT_ACTIONS`); `PAGES` adds only what a page needs — its form, the service it
+calls, its button and explanation, and any condition beyond the state (a late complaint
+needing a decision, an approved response). The case page lists what can be done now, and the
+one view below serves them all. The services check the same table again; a refusal is shown
+on the form with everything typed kept.
 """
 
 from collections.abc import Callable
@@ -16,36 +18,31 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from config.roles import CASEWORK_ROLES, MANAGER, has_role
+from config.roles import CASEWORK_ROLES
 
 from . import complaint_forms as f
 from . import services
 from .access import case_access
-from .exceptions import CaseworkError, TransitionNotAllowed
+from .exceptions import CaseworkError
 from .models import Case, CaseParty, PartyRole
-from .workflow import CaseKind, Status
+from .workflow import COMPLAINT_ACTIONS, CaseKind
 
 
 @dataclass(frozen=True)
-class Action:
+class Page:
     title: str
     form: type[forms.Form]
-    offered: Callable[[Case, object], bool]
     run: Callable[[Case, dict, object, object], Case]
     button: str
     intro: str = ""
-    managers_only: bool = False
+    # A condition beyond the workflow table's states and roles; None: none.
+    also_needs: Callable[[Case, object], bool] | None = None
 
 
-def _when(*statuses):
-    return lambda case, today: case.status in statuses
-
-
-ACTIONS: dict[str, Action] = {
-    "time-limit": Action(
+PAGES: dict[str, Page] = {
+    "time-limit": Page(
         "Record when it happened",
         f.TimeLimitForm,
-        _when(Status.RECEIVED),
         lambda case, d, by, now: services.record_time_limit(
             case, event_date=d["event_date"], became_aware_on=d["became_aware_on"], by=by, at=now
         ),
@@ -53,22 +50,19 @@ ACTIONS: dict[str, Action] = {
         "A complaint must be made within 12 months of the event, or of when the complainant "
         "became aware of it if later (reg 12).",
     ),
-    "time-limit-decision": Action(
+    "time-limit-decision": Page(
         "Decide on a late complaint",
         f.TimeLimitDecisionForm,
-        lambda case, today: (
-            case.status == Status.RECEIVED and case.out_of_time and not case.time_limit_decision
-        ),
         lambda case, d, by, now: services.decide_time_limit(
             case, take_forward=d["take_forward"], reasons=d["reasons"], by=by, at=now
         ),
         "Record the decision",
         "Refusing closes the complaint as out of time; send the out-of-time letter explaining why.",
+        also_needs=lambda case, today: case.out_of_time and not case.time_limit_decision,
     ),
-    "acknowledge": Action(
+    "acknowledge": Page(
         "Acknowledge the complaint",
         f.AcknowledgeForm,
-        _when(Status.RECEIVED),
         lambda case, d, by, now: services.acknowledge(
             case,
             on=d["on"],
@@ -84,16 +78,9 @@ ACTIONS: dict[str, Action] = {
         "Acknowledge no later than 3 working days after the day of receipt, offering to discuss "
         "how the complaint will be handled and the response period (reg 13).",
     ),
-    "response-period": Action(
+    "response-period": Page(
         "Set or extend the response period",
         f.ResponsePeriodForm,
-        _when(
-            Status.ACKNOWLEDGED,
-            Status.INVESTIGATING,
-            Status.RESPONSE_DRAFTED,
-            Status.AWAITING_APPROVAL,
-            Status.REOPENED,
-        ),
         lambda case, d, by, now: services.set_response_period(
             case,
             due=d["due"],
@@ -106,19 +93,17 @@ ACTIONS: dict[str, Action] = {
         "An extension must be agreed before the current date passes; a period beyond 6 months "
         "only before the 6 months expire (reg 14(4)).",
     ),
-    "start-investigation": Action(
+    "start-investigation": Page(
         "Start the investigation",
         f.ConfirmForm,
-        _when(Status.ACKNOWLEDGED, Status.REOPENED),
         lambda case, d, by, now: services.start_investigation(case, by=by, at=now),
         "Start investigation",
         "The complaint must be allocated to an investigator, and any representative's consent "
         "recorded (reg 5).",
     ),
-    "findings": Action(
+    "findings": Page(
         "Record findings, actions and learning",
         f.FindingsForm,
-        _when(Status.INVESTIGATING, Status.RESPONSE_DRAFTED, Status.REOPENED),
         lambda case, d, by, now: services.record_findings(
             case,
             findings=d["findings"],
@@ -129,10 +114,9 @@ ACTIONS: dict[str, Action] = {
         ),
         "Save findings",
     ),
-    "draft-response": Action(
+    "draft-response": Page(
         "Draft the response",
         f.DraftResponseForm,
-        _when(Status.INVESTIGATING, Status.RESPONSE_DRAFTED),
         lambda case, d, by, now: services.draft_response(
             case,
             how_considered=d["how_considered"],
@@ -145,49 +129,40 @@ ACTIONS: dict[str, Action] = {
         "The response explains how the complaint was considered, the conclusions, and the "
         "action taken; the letter adds the right to go to the Ombudsman (reg 14(2)).",
     ),
-    "submit": Action(
+    "submit": Page(
         "Send for approval",
         f.ConfirmForm,
-        _when(Status.RESPONSE_DRAFTED),
         lambda case, d, by, now: services.submit_for_approval(case, by=by, at=now),
         "Send for approval",
     ),
-    "approve": Action(
+    "approve": Page(
         "Approve the response",
         f.ConfirmForm,
-        lambda case, today: (
-            case.status == Status.AWAITING_APPROVAL and not case.response_approved_on
-        ),
         lambda case, d, by, now: services.approve_response(case, by=by, at=now),
         "Approve",
-        managers_only=True,
+        also_needs=lambda case, today: not case.response_approved_on,
     ),
-    "return": Action(
+    "return": Page(
         "Return the draft for changes",
         f.ReasonForm,
-        _when(Status.AWAITING_APPROVAL),
         lambda case, d, by, now: services.return_for_changes(
             case, reason=d["reason"], by=by, at=now
         ),
         "Return for changes",
-        managers_only=True,
     ),
-    "send-response": Action(
+    "send-response": Page(
         "Record the response as sent and close",
         f.SendResponseForm,
-        lambda case, today: (
-            case.status == Status.AWAITING_APPROVAL and bool(case.response_approved_on)
-        ),
         lambda case, d, by, now: services.send_response(
             case, outcome=d["outcome"], sent_on=d["sent_on"], by=by, at=now
         ),
         "Close with this outcome",
         "Send the signed final response letter first (Letters tab).",
+        also_needs=lambda case, today: bool(case.response_approved_on),
     ),
-    "close": Action(
+    "close": Page(
         "Close without a response",
         f.CloseForm,
-        _when(Status.RECEIVED, Status.ACKNOWLEDGED, Status.INVESTIGATING, Status.REOPENED),
         lambda case, d, by, now: services.close_without_response(
             case,
             outcome=d["outcome"],
@@ -198,28 +173,26 @@ ACTIONS: dict[str, Action] = {
         ),
         "Close the complaint",
     ),
-    "resolve-oral": Action(
+    "resolve-oral": Page(
         "Resolved by the next working day",
         f.ResolveOralForm,
-        lambda case, today: case.status == Status.RECEIVED and case.made_orally,
         lambda case, d, by, now: services.resolve_oral_complaint(
             case, resolved_on=d["resolved_on"], note=d["note"], by=by, at=now
         ),
         "Record as resolved",
         "An oral complaint resolved to the complainant's satisfaction by the end of the next "
         "working day is not handled under the regulations (reg 8(1)(b)).",
+        also_needs=lambda case, today: case.made_orally,
     ),
-    "reopen": Action(
+    "reopen": Page(
         "Reopen the complaint",
         f.ReasonForm,
-        _when(Status.CLOSED),
         lambda case, d, by, now: services.reopen_complaint(case, reason=d["reason"], by=by, at=now),
         "Reopen",
     ),
-    "holding-letter": Action(
+    "holding-letter": Page(
         "Record the 6-month holding letter",
         f.HoldingLetterForm,
-        lambda case, today: services.needs_holding_letter(case, today),
         lambda case, d, by, now: services.record_holding_letter(
             case, sent_on=d["sent_on"], by=by, at=now
         ),
@@ -227,11 +200,11 @@ ACTIONS: dict[str, Action] = {
         "No response within 6 months (or the period agreed before they ran out): write to the "
         "complainant explaining why, then respond as soon as reasonably practicable "
         "(reg 14(4)).",
+        also_needs=services.needs_holding_letter,
     ),
-    "ombudsman": Action(
+    "ombudsman": Page(
         "Record an Ombudsman referral",
         f.OmbudsmanForm,
-        _when(Status.CLOSED, Status.REOPENED),
         lambda case, d, by, now: services.record_ombudsman(
             case,
             referred_on=d["referred_on"],
@@ -246,37 +219,44 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-def available_actions(case: Case, user, today) -> list[tuple[str, Action]]:
-    if case.kind != CaseKind.COMPLAINT:
-        return []
-    return [
-        (slug, action)
-        for slug, action in ACTIONS.items()
-        if action.offered(case, today) and (not action.managers_only or has_role(user, MANAGER))
-    ]
+def _offered(name: str, case: Case, user, today) -> bool:
+    """Whether the page for action `name` is open to `user` now: the workflow table allows it
+    from the complaint's state and for the user's role, and the page's own condition holds."""
+    action, page = COMPLAINT_ACTIONS[name], PAGES[name]
+    return (
+        case.kind == CaseKind.COMPLAINT
+        and case.status in action.allowed_from
+        and action.allowed_for(user)
+        and (page.also_needs is None or page.also_needs(case, today))
+    )
+
+
+def available_actions(case: Case, user, today) -> list[tuple[str, Page]]:
+    """What the user can do with the complaint now, in the workflow table's order."""
+    return [(name, PAGES[name]) for name in COMPLAINT_ACTIONS if _offered(name, case, user, today)]
 
 
 @case_access(*CASEWORK_ROLES)
 def complaint_action(request, case, action):
-    spec = ACTIONS.get(action)
-    if spec is None or case.kind != CaseKind.COMPLAINT:
+    page = PAGES.get(action)
+    if page is None or case.kind != CaseKind.COMPLAINT:
         raise Http404("No such action for this case.")
-    if spec.managers_only and not has_role(request.user, MANAGER):
+    if not COMPLAINT_ACTIONS[action].allowed_for(request.user):
         raise PermissionDenied("Only a complaints manager can do this.")
     today = timezone.localdate()
-    form = spec.form(request.POST if request.method == "POST" else None)
-    if not spec.offered(case, today):
+    form = page.form(request.POST if request.method == "POST" else None)
+    if not _offered(action, case, request.user, today):
         form = None
     elif request.method == "POST" and form.is_valid():
         try:
-            spec.run(case, form.cleaned_data, request.user, timezone.now())
-        except (CaseworkError, TransitionNotAllowed) as error:
+            page.run(case, form.cleaned_data, request.user, timezone.now())
+        except CaseworkError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"{spec.title}: done.")
+            messages.success(request, f"{page.title}: done.")
             return redirect("case_detail", reference=case.reference)
     return render(
-        request, "casework/complaint_action.html", {"case": case, "action": spec, "form": form}
+        request, "casework/complaint_action.html", {"case": case, "action": page, "form": form}
     )
 
 
@@ -302,10 +282,9 @@ def record_consent(request, case, party_id):
         else:
             messages.success(request, f"Consent recorded for {party.person.full_name}.")
             return redirect("case_detail", reference=case.reference)
-    action = Action(
+    action = Page(
         f"Consent for {party.person.full_name} to act for the patient",
         f.ConsentForm,
-        lambda c, t: True,
         lambda *a: None,
         "Record consent",
         "A representative acts with the patient's consent, unless the patient has died, is a "

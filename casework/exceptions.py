@@ -1,10 +1,17 @@
 """Domain errors raised by services; views turn them into messages, never HTTP errors."""
 
-from .workflow import TransitionNotAllowed
-
 
 class CaseworkError(Exception):
     """A request the rules refuse; the message is shown to the user as it is."""
+
+
+class TransitionNotAllowed(CaseworkError):
+    """An attempt to move a case (or a referral) to a state it may not move to from where it
+    is, or to take an action its state does not allow."""
+
+
+class RoleNotAllowed(CaseworkError):
+    """An action the acting user's role may not take (the workflow table names the roles)."""
 
 
 class EditConflict(CaseworkError):
@@ -19,6 +26,3 @@ class EditConflict(CaseworkError):
             f"{' and '.join(names)} changed this case while you were editing it. Your changes "
             "have not been saved: check their changes below, then save again to keep yours."
         )
-
-
-__all__ = ["CaseworkError", "EditConflict", "TransitionNotAllowed"]

@@ -18,12 +18,18 @@ from config.roles import INVESTIGATOR, UNIT_WIDE_ROLES, has_role
 
 from .workflow import (
     FINISHED,
+    REFERRAL_OPEN,
+    REFERRAL_OUTSTANDING,
+    REFERRAL_TAG_COLOURS,
+    STATUS_TAG_COLOURS,
     CaseKind,
     ContactMethod,
     Outcome,
+    ReferralStatus,
     Reg8Exclusion,
     Status,
     TimeLimitDecision,
+    referral_actions,
 )
 
 
@@ -321,6 +327,10 @@ class Case(models.Model):
         return self.status in FINISHED
 
     @property
+    def status_tag_colour(self) -> str:
+        return STATUS_TAG_COLOURS.get(self.status, "grey")
+
+    @property
     def is_complaint(self) -> bool:
         return self.kind == CaseKind.COMPLAINT
 
@@ -462,35 +472,6 @@ class DigestDelivery(models.Model):
 # --- Referrals to other organisations (SI 2009/309 regs 6, 7 and 9) -----------------------
 
 
-class ReferralStatus(models.TextChoices):
-    """Where a referral is. Stored, so the register filters and sorts on it cheaply.
-
-    - **awaiting consent** — planned; nothing identifying the patient may leave yet.
-    - **ready to send** — the complainant's consent to share with this organisation recorded.
-    - **sent** — the pack went to the organisation's complaints contact.
-    - **acknowledged** — the organisation confirmed it has the complaint.
-    - **response received** — its response (and document) came back.
-    - **closed** — finished, with the outcome recorded.
-    """
-
-    AWAITING_CONSENT = "awaiting_consent", "Awaiting consent"
-    READY = "ready", "Ready to send"
-    SENT = "sent", "Sent"
-    ACKNOWLEDGED = "acknowledged", "Acknowledged"
-    RESPONSE_RECEIVED = "response_received", "Response received"
-    CLOSED = "closed", "Closed"
-
-
-# Referrals the organisation still owes us something on.
-REFERRAL_OUTSTANDING = {ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED}
-REFERRAL_OPEN = {
-    ReferralStatus.AWAITING_CONSENT,
-    ReferralStatus.READY,
-    ReferralStatus.SENT,
-    ReferralStatus.ACKNOWLEDGED,
-    ReferralStatus.RESPONSE_RECEIVED,
-}
-
 # The whole complaint, as opposed to one part of it.
 WHOLE_COMPLAINT = "all"
 
@@ -598,6 +579,15 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.case} → {self.organisation} ({self.part})"
+
+    @property
+    def status_tag_colour(self) -> str:
+        return REFERRAL_TAG_COLOURS.get(self.status, "grey")
+
+    @property
+    def offered_actions(self) -> set[str]:
+        """What can be done with the referral now (workflow.REFERRAL_ACTIONS)."""
+        return referral_actions(self.status)
 
     @property
     def has_consent(self) -> bool:

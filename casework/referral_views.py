@@ -16,7 +16,7 @@ from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, role_required
 
 from . import deadlines, referrals
 from .exceptions import CaseworkError
-from .models import Referral, ReferralStatus
+from .models import Referral
 from .referral_forms import (
     AcknowledgementForm,
     CloseReferralForm,
@@ -82,11 +82,10 @@ def referral_detail(request, reference, pk):
             "referral": referral,
             "today": today,
             "ack_days_left": deadlines.working_days_left(referral.acknowledgement_due, today)
-            if referral.acknowledgement_due and referral.status == ReferralStatus.SENT
+            if referral.acknowledgement_due and "acknowledge" in referral.offered_actions
             else None,
             "response_days_left": deadlines.working_days_left(referral.response_due, today)
-            if referral.response_due
-            and referral.status in (ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED)
+            if referral.response_due and "response" in referral.offered_actions
             else None,
         },
     )

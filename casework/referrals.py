@@ -56,7 +56,7 @@ from .models import (
     ReferralStatus,
 )
 from .pdf import render_pdf
-from .workflow import ContactMethod, Outcome
+from .workflow import REFERRAL_ACTIONS, ContactMethod, Outcome, check_referral_transition
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,18 @@ def _lock(referral: Referral) -> Referral:
     )
 
 
+def _allows(referral: Referral, action: str) -> bool:
+    """Whether the workflow table lets a referral in its state take `action`."""
+    return referral.status in REFERRAL_ACTIONS[action].allowed_from
+
+
+def _move(referral: Referral, new: str) -> None:
+    """Set the referral's status, if the workflow table allows the move
+    (workflow.REFERRAL_ACTIONS); the one place a referral's status changes."""
+    check_referral_transition(referral.status, new)
+    referral.status = new
+
+
 def _same_part_exists(case: Case, org: Organisation, part: str, exclude_pk=None) -> bool:
     qs = Referral.objects.filter(case=case, organisation=org, part__iexact=part)
     if exclude_pk:
@@ -190,7 +202,7 @@ def record_consent(
     """Record the complainant's consent to share the complaint with this referral's
     organisation (SI 2009/309 reg 7(2)): who gave it, how, when, and what it covers."""
     referral = _lock(referral)
-    if referral.status not in (ReferralStatus.AWAITING_CONSENT, ReferralStatus.READY):
+    if not _allows(referral, "consent"):
         raise CaseworkError("This referral has been sent; its consent can no longer change.")
     if (
         given_by is None
@@ -213,7 +225,7 @@ def record_consent(
     referral.consent_given_on = given_on
     referral.consent_scope = scope.strip()
     referral.consent_recorded_by = by
-    referral.status = ReferralStatus.READY
+    _move(referral, ReferralStatus.READY)
     save_with_reason(
         referral,
         by,
@@ -266,9 +278,11 @@ def send_referral(
     referral = _lock(referral)
     org = referral.organisation
     today = timezone.localdate(at)
-    if referral.status not in (ReferralStatus.AWAITING_CONSENT, ReferralStatus.READY):
+    if referral.sent_on:
         raise CaseworkError(f"This referral was already sent on {_long(referral.sent_on)}.")
-    if not referral.has_consent or referral.status != ReferralStatus.READY:
+    if referral.status == ReferralStatus.CLOSED:
+        raise CaseworkError("This referral was closed before it was sent.")
+    if not referral.has_consent or not _allows(referral, "send"):
         raise CaseworkError(
             f"Record the complainant's consent to share the complaint with {org} before "
             "sending: nothing identifying the patient leaves without it."
@@ -287,7 +301,7 @@ def send_referral(
     referral.response_due = response_due or deadlines.add_working_days(
         today, settings.REFERRAL_RESPONSE_WORKING_DAYS
     )
-    referral.status = ReferralStatus.SENT
+    _move(referral, ReferralStatus.SENT)
     context = _pack_context(referral, today)
     pack = render_pdf("pdf/referral_pack.html", context)
     stem = f"{referral.case.reference}-{org.ods_code or org.pk}-{referral.pk}"
@@ -338,13 +352,13 @@ def record_provider_acknowledgement(
     referral: Referral, *, acknowledged_on: date, by, at: datetime
 ) -> Referral:
     referral = _lock(referral)
-    if referral.status != ReferralStatus.SENT:
+    if not _allows(referral, "acknowledge"):
         raise CaseworkError(
             "Only a sent referral that is not yet acknowledged can be acknowledged."
         )
     _check_reply_date(referral, acknowledged_on, at, "acknowledgement")
     referral.acknowledged_on = acknowledged_on
-    referral.status = ReferralStatus.ACKNOWLEDGED
+    _move(referral, ReferralStatus.ACKNOWLEDGED)
     save_with_reason(referral, by, f"{referral.organisation} acknowledged the referral")
     return referral
 
@@ -387,7 +401,7 @@ def record_provider_response(
 ) -> Referral:
     """The organisation's response came back: when, what it says, and the document."""
     referral = _lock(referral)
-    if referral.status not in REFERRAL_OUTSTANDING:
+    if not _allows(referral, "response"):
         raise CaseworkError("A response can only be recorded for a referral that was sent.")
     _check_reply_date(referral, received_on, at, "response")
     if not summary.strip():
@@ -406,7 +420,7 @@ def record_provider_response(
         referral.response_document.save(
             f"response-{referral.case.reference}-{referral.pk}{suffix}", document, save=False
         )
-    referral.status = ReferralStatus.RESPONSE_RECEIVED
+    _move(referral, ReferralStatus.RESPONSE_RECEIVED)
     save_with_reason(referral, by, f"Response received from {referral.organisation}")
     return referral
 
@@ -416,7 +430,7 @@ def close_referral(referral: Referral, *, outcome: str, reason: str, by, at: dat
     """Finish a referral with its outcome. One still awaiting a response can be closed only
     with a reason (e.g. the complaint was withdrawn)."""
     referral = _lock(referral)
-    if referral.status == ReferralStatus.CLOSED:
+    if not _allows(referral, "close"):
         raise CaseworkError("This referral is already closed.")
     if outcome not in Outcome.values:
         raise CaseworkError("Choose the outcome of the referral.")
@@ -427,7 +441,7 @@ def close_referral(referral: Referral, *, outcome: str, reason: str, by, at: dat
     referral.outcome = outcome
     referral.closed_on = timezone.localdate(at)
     referral.closed_by = by
-    referral.status = ReferralStatus.CLOSED
+    _move(referral, ReferralStatus.CLOSED)
     save_with_reason(referral, by, reason.strip() or "Referral closed after the response")
     return referral
 

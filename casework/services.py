@@ -12,7 +12,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from config.roles import MANAGER, has_role
 from contacts.history import save_with_reason
 from contacts.models import Channel, Contact, Organisation, Person
 
@@ -39,6 +38,7 @@ from .workflow import (
     Reg8Exclusion,
     Status,
     TimeLimitDecision,
+    check_action,
     check_transition,
 )
 
@@ -413,10 +413,13 @@ def escalate_to_complaint(case: Case, *, by, at: datetime, reason: str) -> Case:
 # ---------------------------------------------------------------------------------------
 
 
-def _locked_complaint(case: Case) -> Case:
+def _locked_complaint(case: Case, action: str, by) -> Case:
+    """The complaint, its row locked, if the workflow table lets `by` take `action` on it
+    now (workflow.COMPLAINT_ACTIONS: the states it is allowed from, and the roles)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
     if case.kind != CaseKind.COMPLAINT:
         raise CaseworkError(f"{case.reference} is not a formal complaint.")
+    check_action(action, case.status, by)
     return case
 
 
@@ -440,7 +443,7 @@ def record_time_limit(
 ) -> Case:
     """Record when the matter happened and when the complainant became aware of it, and
     flag the complaint if it came in after the 12-month time limit (SI 2009/309 reg 12(1))."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "time-limit", by)
     _not_future(event_date, at, "date of the event")
     if became_aware_on:
         _not_future(became_aware_on, at, "date the complainant became aware")
@@ -465,7 +468,7 @@ def decide_time_limit(case: Case, *, take_forward: bool, reasons: str, by, at: d
     """SI 2009/309 reg 12(2): take a late complaint forward only when the complainant had good
     reasons for the delay and it is still possible to investigate it effectively and fairly.
     Refusing closes the complaint as not taken forward; the out-of-time letter explains why."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "time-limit-decision", by)
     if not case.out_of_time:
         raise CaseworkError("This complaint is within the time limit: no decision is needed.")
     if not reasons.strip():
@@ -503,7 +506,7 @@ def acknowledge(
     """SI 2009/309 reg 13: acknowledge (orally or in writing) and offer to discuss how the
     complaint will be handled and the response period. A late acknowledgement is still
     recorded — the compliance report shows it — but a date before receipt is not."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "acknowledge", by)
     _not_future(on, at, "acknowledgement date")
     if on < case.received_on:
         raise CaseworkError("The acknowledgement cannot be before the complaint was received.")
@@ -550,9 +553,7 @@ def set_response_period(
     than 6 months only before the 6 months expire; after that the body writes to explain
     the delay (the holding letter) instead.
     """
-    case = _locked_complaint(case)
-    if case.is_finished:
-        raise CaseworkError("The response has already been sent or the case is closed.")
+    case = _locked_complaint(case, "response-period", by)
     if not reason.strip():
         raise CaseworkError("Give the reason, for example what was agreed with the complainant.")
     today = timezone.localdate(at)
@@ -641,7 +642,7 @@ def start_investigation(case: Case, *, by, at: datetime) -> Case:
     """Move an acknowledged (or reopened) complaint into investigation. A complaint made on
     someone's behalf cannot progress until consent, or the reason it is not needed, is
     recorded (SI 2009/309 reg 5)."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "start-investigation", by)
     missing = consent_outstanding(case)
     if missing:
         names = ", ".join(p.person.full_name for p in missing)
@@ -659,9 +660,7 @@ def start_investigation(case: Case, *, by, at: datetime) -> Case:
 def record_findings(
     case: Case, *, findings: str, actions_agreed: str, learning: str, by, at: datetime
 ) -> Case:
-    case = _locked_complaint(case)
-    if case.status not in (Status.INVESTIGATING, Status.RESPONSE_DRAFTED, Status.REOPENED):
-        raise CaseworkError("Findings are recorded while the complaint is being investigated.")
+    case = _locked_complaint(case, "findings", by)
     case.findings, case.actions_agreed, case.learning = findings, actions_agreed, learning
     save_with_reason(case, by, "Findings, actions and learning recorded")
     return case
@@ -684,7 +683,7 @@ def draft_response(
     case: Case, *, how_considered: str, conclusions: str, actions: str, by, at: datetime
 ) -> Case:
     """Record the draft response. Every section reg 14(2) requires must be written."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "draft-response", by)
     case.response_how_considered = how_considered
     case.response_conclusions = conclusions
     case.response_actions = actions
@@ -700,7 +699,7 @@ def draft_response(
 
 @transaction.atomic
 def submit_for_approval(case: Case, *, by, at: datetime) -> Case:
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "submit", by)
     _move(case, Status.AWAITING_APPROVAL, by=by, at=at, reason="Sent for approval")
     return case
 
@@ -709,11 +708,7 @@ def submit_for_approval(case: Case, *, by, at: datetime) -> Case:
 def approve_response(case: Case, *, by, at: datetime) -> Case:
     """A complaints manager approves the response for signature (reg 14(2): signed by the
     responsible person)."""
-    case = _locked_complaint(case)
-    if not has_role(by, MANAGER):
-        raise CaseworkError("Only a complaints manager can approve a response.")
-    if case.status != Status.AWAITING_APPROVAL:
-        raise CaseworkError("Only a response awaiting approval can be approved.")
+    case = _locked_complaint(case, "approve", by)
     missing = missing_response_sections(case)
     if missing:
         raise CaseworkError("The response must state " + ", ".join(missing) + ".")
@@ -724,7 +719,8 @@ def approve_response(case: Case, *, by, at: datetime) -> Case:
 
 @transaction.atomic
 def return_for_changes(case: Case, *, reason: str, by, at: datetime) -> Case:
-    case = _locked_complaint(case)
+    """A complaints manager sends the draft back to be changed; its approval is withdrawn."""
+    case = _locked_complaint(case, "return", by)
     if not reason.strip():
         raise CaseworkError("Say what needs changing.")
     case.response_approved_by, case.response_approved_on = None, None
@@ -736,7 +732,7 @@ def return_for_changes(case: Case, *, reason: str, by, at: datetime) -> Case:
 def send_response(case: Case, *, outcome: str, sent_on: date, by, at: datetime) -> Case:
     """Record that the approved, signed response was sent and close the complaint with its
     outcome; record whether it was within the response period (regs 14, 16)."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "send-response", by)
     if outcome not in RESPONSE_OUTCOMES:
         raise CaseworkError("Choose the outcome: upheld, partly upheld or not upheld.")
     _not_future(sent_on, at, "date the response was sent")
@@ -775,7 +771,7 @@ def close_without_response(
 ) -> Case:
     """Close a complaint that is withdrawn or not taken forward, with the reason (for a reg 8
     exclusion, which one)."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "close", by)
     if outcome not in CLOSING_OUTCOMES:
         raise CaseworkError("Choose whether the complaint was withdrawn or not taken forward.")
     if not reason.strip():
@@ -794,7 +790,7 @@ def resolve_oral_complaint(
     """SI 2009/309 reg 8(1)(b): an oral complaint resolved to the complainant's satisfaction
     not later than the next working day is recorded as resolved and is not a statutory
     complaint (excluded from statutory counts)."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "resolve-oral", by)
     if not case.made_orally:
         raise CaseworkError(
             "Only a complaint made orally (by phone or in person) can be resolved this way."
@@ -823,7 +819,7 @@ def resolve_oral_complaint(
 @transaction.atomic
 def reopen_complaint(case: Case, *, reason: str, by, at: datetime) -> Case:
     """The complainant came back after the response: reopen for further investigation."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "reopen", by)
     if not reason.strip():
         raise CaseworkError("Say why the complaint is reopened.")
     case.response_due = None
@@ -836,7 +832,7 @@ def reopen_complaint(case: Case, *, reason: str, by, at: datetime) -> Case:
 def record_holding_letter(case: Case, *, sent_on: date, by, at: datetime) -> Case:
     """SI 2009/309 reg 14(4): record that the letter explaining why there is no response yet
     was sent."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "holding-letter", by)
     _not_future(sent_on, at, "date the letter was sent")
     case.holding_letter_sent_on = sent_on
     save_with_reason(case, by, "Holding letter sent (reg 14(4))")
@@ -856,7 +852,7 @@ def record_ombudsman(
 ) -> Case:
     """Record that the complainant took the complaint to the Parliamentary and Health Service
     Ombudsman, and the Ombudsman's decision and recommendations when they come."""
-    case = _locked_complaint(case)
+    case = _locked_complaint(case, "ombudsman", by)
     _not_future(referred_on, at, "date of referral to the Ombudsman")
     if decision_on:
         _not_future(decision_on, at, "date of the Ombudsman's decision")

@@ -91,23 +91,6 @@ def error_summary(*forms_):
 
 
 @register.filter
-def status_tag_colour(status: str) -> str:
-    """NHS.UK tag colour for a case status (colour always goes with the status text)."""
-    return {
-        "open": "blue",
-        "received": "yellow",
-        "acknowledged": "blue",
-        "investigating": "purple",
-        "response_drafted": "aqua-green",
-        "awaiting_approval": "orange",
-        "reopened": "red",
-        "resolved": "green",
-        "closed": "grey",
-        "escalated": "grey",
-    }.get(status, "grey")
-
-
-@register.filter
 def absolute(value):
     return abs(value)
 

@@ -108,3 +108,37 @@ def test_case_page_warns_when_the_holding_letter_is_due(officer_client):
     assert "No response within the response period" in page
     assert "Record the 6-month holding letter" in page
     assert Case.objects.get(pk=case.pk).status == Status.ACKNOWLEDGED
+
+
+@pytest.mark.parametrize("status", [Status.RESPONSE_DRAFTED, Status.AWAITING_APPROVAL])
+def test_a_complaint_with_a_draft_response_can_be_withdrawn_from_the_page(officer_client, status):
+    # The complainant may withdraw at any point until the response is sent.
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=status)
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Close without a response" in page
+    response = officer_client.post(
+        action_url(case, "close"),
+        {
+            "outcome": "withdrawn",
+            "reason": "The complainant wrote to withdraw.",
+            "reg8_exclusion": "",
+        },
+    )
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.outcome) == (Status.CLOSED, "withdrawn")
+    change = case.status_changes.order_by("changed_at").last()
+    assert (change.old_status, change.new_status) == (status, Status.CLOSED)
+
+
+def test_only_managers_see_and_use_return_for_changes(officer_client, client, manager):
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
+    page = officer_client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Return the draft for changes" not in page
+    assert officer_client.post(action_url(case, "return"), {"reason": "x"}).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("case_detail", args=[case.reference])).content.decode()
+    assert "Return the draft for changes" in page
+    client.post(action_url(case, "return"), {"reason": "Soften the tone"})
+    case.refresh_from_db()
+    assert case.status == Status.RESPONSE_DRAFTED

@@ -646,3 +646,34 @@ def test_marking_the_holding_letter_sent_records_it_on_the_case(staff):
     case.refresh_from_db()
     assert case.holding_letter_sent_on == timezone.localdate()
     assert not services.needs_holding_letter(case, timezone.localdate())
+
+
+def test_only_a_complaints_manager_returns_a_draft_for_changes(staff):
+    officer, manager = staff
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
+    with pytest.raises(CaseworkError, match="Only a complaints manager"):
+        services.return_for_changes(case, reason="Not my call", by=officer, at=timezone.now())
+    case.refresh_from_db()
+    assert case.status == Status.AWAITING_APPROVAL
+    services.return_for_changes(case, reason="Soften the tone", by=manager, at=timezone.now())
+    case.refresh_from_db()
+    assert case.status == Status.RESPONSE_DRAFTED
+
+
+@pytest.mark.parametrize("status", [Status.RESPONSE_DRAFTED, Status.AWAITING_APPROVAL])
+def test_a_complaint_can_be_withdrawn_until_the_response_is_sent(staff, status):
+    officer, _ = staff
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=status)
+    case = services.close_without_response(
+        case, outcome=Outcome.WITHDRAWN, reason="Withdrawn by letter", by=officer, at=timezone.now()
+    )
+    assert case.status == Status.CLOSED and case.outcome == Outcome.WITHDRAWN
+
+
+def test_an_action_its_state_does_not_allow_is_refused_whoever_calls_it(staff):
+    officer, _ = staff
+    case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.CLOSED)
+    with pytest.raises(TransitionNotAllowed, match="cannot record findings while the complaint"):
+        services.record_findings(
+            case, findings="x", actions_agreed="", learning="", by=officer, at=timezone.now()
+        )
