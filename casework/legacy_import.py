@@ -979,6 +979,8 @@ def _repair(pk: int, legacy: LegacyCase, by) -> None:
                 reason=reason,
             )
             save_with_reason(change, by, reason)
+        # Adding subjects writes a history row of its own: give it the repair's user and reason.
+        case._history_user, case._change_reason = by, reason
         case.subjects.add(*legacy.subject_ids)
         save_with_reason(case, by, reason)
 

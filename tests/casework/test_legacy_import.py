@@ -324,6 +324,13 @@ def test_a_case_imported_from_a_cut_row_is_repaired_when_the_full_file_comes(tmp
     latest = case.history.latest()
     assert latest.history_change_reason == "repaired from legacy ref OLD-9"
     assert latest.history_user == officer
+    # Every history row says who and why: the repair's own rows, the subjects' included.
+    assert not case.history.filter(history_change_reason__isnull=True).exists()
+    assert set(
+        case.history.exclude(history_change_reason__startswith="imported").values_list(
+            "history_user", "history_change_reason"
+        )
+    ) == {(officer.pk, "repaired from legacy ref OLD-9")}
     # Once repaired, the full file is simply already imported.
     assert import_legacy(tmp_path / "full.csv").differences == []
 
@@ -512,3 +519,16 @@ def test_a_date_that_does_not_exist_is_called_so(tmp_path, text, says):
     [error] = import_legacy(path).errors
     assert f"received_date '{text}' is not a date" in error.reason
     assert says in error.reason
+
+
+def test_a_repaired_case_can_be_repaired_again_by_a_later_file(tmp_path, officer):
+    """A repair is the import's own writing, not staff working the case."""
+    cut = "R-1,PALS concern,2021-05-04,phone,Ann Lee,,,,,,,Parkin,,,,,,"
+    fuller = "R-1,PALS concern,2021-05-04,phone,Ann Lee,,,,,,Communications,Parking,,,,,,"
+    import_legacy(write(tmp_path / "a.csv", [HEADER, cut]))
+    assert len(import_legacy(write(tmp_path / "b.csv", [HEADER, fuller]), by=officer).repaired) == 1
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[closing]\ninformal_without_closed_date = "resolved on received date"\n')
+    report = import_legacy(tmp_path / "b.csv", mapping=load_mapping(mapping), by=officer)
+    assert len(report.repaired) == 1 and report.left_as_they_are == []
+    assert Case.objects.get(legacy_reference="R-1").status == Status.RESOLVED
