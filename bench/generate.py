@@ -34,16 +34,11 @@ from django.db import connection, models
 from django.utils import timezone
 
 from casework import deadlines
+from casework.letters.models import Letter, LetterKind, LetterTemplate
 from casework.models import (
-    WHOLE_COMPLAINT,
     Case,
     CaseParty,
-    Letter,
-    LetterKind,
-    LetterTemplate,
     ReferenceCounter,
-    Referral,
-    ReferralStatus,
     RestrictionReason,
     ServiceArea,
     StaffGroup,
@@ -51,11 +46,13 @@ from casework.models import (
     Subject,
     Team,
 )
+from casework.referrals.models import WHOLE_COMPLAINT, Referral
 from casework.workflow import (
     INITIAL_STATUS,
     REFERENCE_PREFIX,
     CaseKind,
     Outcome,
+    ReferralStatus,
     Status,
 )
 from contacts.models import Channel, Contact, Organisation, OrganisationType, Person

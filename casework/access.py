@@ -24,12 +24,13 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import FileResponse, Http404
 from django.utils import timezone
 
-from config.client_address import client_ip
+from casework.records.models import AccessAction, AccessLog
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.models import Contact, Person
 from contacts.selectors import first_people_ids, search_people
+from core.client_address import client_ip
 
-from .models import AccessAction, AccessLog, Case, CaseParty, on_visible_cases
+from .models import Case, CaseParty, on_visible_cases
 
 VIEW = AccessAction.VIEW
 DOWNLOAD = AccessAction.DOWNLOAD

@@ -6,8 +6,10 @@ from django.contrib import admin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
-from .letter_forms import LetterTemplateAdminForm
-from .models import LetterTemplate, ServiceArea, StaffGroup, Subject, Team
+from casework.letters.models import LetterTemplate
+
+from .letters.forms import LetterTemplateAdminForm
+from .models import ServiceArea, StaffGroup, Subject, Team
 
 
 @admin.register(Team)

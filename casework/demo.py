@@ -9,9 +9,12 @@ from datetime import datetime, timedelta
 
 from django.utils import timezone
 
+from casework.complaints import services as complaints
+from casework.letters.models import LetterKind
+
 from . import services
-from .letters import generate_letter
-from .models import Consent, LetterKind, PartyRole
+from .letters.services import generate_letter
+from .models import Consent, PartyRole
 from .workflow import ContactMethod, Outcome, Status
 
 ORDER = [
@@ -47,7 +50,7 @@ def advance_complaint(
 
     for status in path:
         if status == Status.ACKNOWLEDGED:
-            case = services.acknowledge(
+            case = complaints.acknowledge(
                 case,
                 on=timezone.localdate(tick()),
                 method=ContactMethod.LETTER,
@@ -57,8 +60,8 @@ def advance_complaint(
                 at=when,
             )
         elif status == Status.INVESTIGATING:
-            for party in services.consent_outstanding(case):
-                services.record_consent(
+            for party in complaints.consent_outstanding(case):
+                complaints.record_consent(
                     party,
                     consent=Consent.GIVEN,
                     method=ContactMethod.LETTER,
@@ -72,9 +75,9 @@ def advance_complaint(
                 reason="Allocated for investigation",
                 assignee=investigator or by,
             )
-            case = services.start_investigation(case, by=investigator or by, at=tick())
+            case = complaints.start_investigation(case, by=investigator or by, at=tick())
         elif status == Status.RESPONSE_DRAFTED:
-            case = services.draft_response(
+            case = complaints.draft_response(
                 case,
                 how_considered="We reviewed the records and spoke to the staff involved.",
                 conclusions="The care fell short of the standard we expect in part.",
@@ -83,9 +86,9 @@ def advance_complaint(
                 at=tick(),
             )
         elif status == Status.AWAITING_APPROVAL:
-            case = services.submit_for_approval(case, by=investigator or by, at=tick())
+            case = complaints.submit_for_approval(case, by=investigator or by, at=tick())
         elif status == Status.CLOSED:
-            case = services.approve_response(case, by=manager, at=tick())
+            case = complaints.approve_response(case, by=manager, at=tick())
             generate_letter(
                 case,
                 LetterKind.FINAL_RESPONSE,
@@ -93,11 +96,11 @@ def advance_complaint(
                 by=manager,
                 at=when,
             )
-            case = services.send_response(
+            case = complaints.send_response(
                 case, outcome=outcome, sent_on=timezone.localdate(when), by=manager, at=when
             )
     if target == Status.REOPENED:
-        case = services.reopen_complaint(
+        case = complaints.reopen_complaint(
             case, reason="The complainant came back with questions", by=by, at=tick()
         )
     return case

@@ -17,18 +17,11 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from casework.letters.models import Letter
+from casework.referrals.models import CaseOrganisation, CommissionerDecision, Referral
 from contacts.models import Contact, Person
 
-from .models import (
-    Case,
-    CaseOrganisation,
-    CaseParty,
-    CommissionerDecision,
-    Letter,
-    Referral,
-    StatusChange,
-    on_visible_cases,
-)
+from .models import Case, CaseParty, StatusChange, on_visible_cases
 from .workflow import Status
 
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from contacts.mail_intake import IntakeResult, MailIntakeError, fetch_mail
 
-from .digest import send_deadline_digests
-from .referrals import chase_overdue_referrals
-from .triage import case_from_subject
+from .digest.services import send_deadline_digests
+from .referrals.services import chase_overdue_referrals
+from .triage.services import case_from_subject
 
 
 @shared_task(

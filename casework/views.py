@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import deadlines
+from casework.complaints import services as complaints
 from config.roles import (
     CASEWORK_ROLES,
     COMMISSIONER,
@@ -22,6 +23,7 @@ from config.roles import (
     has_role,
     role_required,
 )
+from core.pagination import CappedPaginator
 
 from . import selectors, services
 from .access import (
@@ -43,7 +45,6 @@ from .forms import (
     StatusChangeForm,
 )
 from .models import Case, PartyRole
-from .pagination import CappedPaginator
 from .workflow import CaseKind, Status, allowed_next
 
 PAGE_SIZE = 25
@@ -208,7 +209,7 @@ def _get_case(request, reference):
 
 @case_access(*CASEWORK_ROLES, queryset=selectors.case_page_queryset)
 def case_detail(request, case):
-    from .complaint_views import available_actions
+    from .complaints.views import available_actions
 
     selectors.with_case_lists(case)
     today = timezone.localdate()
@@ -235,7 +236,7 @@ def case_detail(request, case):
             "needs_holding_letter": services.needs_holding_letter(case, today),
             "response_deadline": services.response_deadline(case) if is_complaint else None,
             "representatives": representatives,
-            "consent_missing": {p.pk for p in representatives if services.lacks_consent(p)}
+            "consent_missing": {p.pk for p in representatives if complaints.lacks_consent(p)}
             if is_complaint
             else set(),
         },

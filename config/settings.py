@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "core",
     "contacts",
     "casework",
     "reports",
@@ -158,7 +159,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # The client address comes from the one place that knows how many proxies to trust.
-AXES_CLIENT_IP_CALLABLE = "config.client_address.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_address.client_ip"
 AXES_VERBOSE = False
 
 # Two-factor sign-in (TOTP, django-otp): anyone may enrol; when this is on, managers and

@@ -10,8 +10,9 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from core.history import save_with_reason
+
 from .filetypes import detect_content_type
-from .history import save_with_reason
 from .models import Channel, Contact, ContactAttachment, TriageStatus
 
 

@@ -36,8 +36,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import strip_tags
 
+from core.history import save_with_reason
+
 from .filetypes import EML
-from .history import save_with_reason
 from .intake import add_attachment
 from .models import Channel, Contact, TriageStatus
 

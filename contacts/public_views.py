@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from config.client_address import client_ip
+from core.client_address import client_ip
 
 from . import intake
 from .models import Contact, DeclaredKind

@@ -12,8 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from casework.models import Case
-from casework.pdf import render_pdf
-from contacts.history import save_with_reason
+from core.history import save_with_reason
+from core.pdf import render_pdf
 
 from . import charts, queries, spc
 from .models import AnnualReport, GenerationStatus

@@ -55,16 +55,9 @@ from django.db.models.lookups import GreaterThanOrEqual
 from django.utils import timezone
 
 from casework import deadlines
-from casework.models import (
-    Case,
-    Referral,
-    ReferralStatus,
-    ServiceArea,
-    StaffGroup,
-    Subject,
-    Team,
-)
-from casework.workflow import FINISHED, CaseKind, Outcome
+from casework.models import Case, ServiceArea, StaffGroup, Subject, Team
+from casework.referrals.models import Referral
+from casework.workflow import FINISHED, CaseKind, Outcome, ReferralStatus
 from contacts.models import Contact, Organisation
 
 from . import daily_counts

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.test import RequestFactory
 from django.urls import reverse
 
-from config.client_address import client_ip
+from core.client_address import client_ip
 
 PROXY = "172.16.0.1"
 

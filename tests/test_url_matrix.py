@@ -18,9 +18,11 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver
 from django.utils import timezone
 
-from casework import referrals, services
-from casework.letters import generate_letter
-from casework.models import Case, LetterKind, PartyRole
+from casework import services
+from casework.letters.models import LetterKind
+from casework.letters.services import generate_letter
+from casework.models import Case, PartyRole
+from casework.referrals import services as referrals
 from casework.workflow import CaseKind, Status
 from contacts.models import Contact, ContactAttachment
 from reports.models import AnnualReport
@@ -366,7 +368,7 @@ def test_another_teams_case_is_not_found_for_an_investigator(client, world, name
 @pytest.mark.parametrize("name", sorted(set(CASE_URLS)))
 def test_a_restricted_case_is_not_found_for_staff_not_named_on_it(client, world, name):
     manager = world["users"]["manager"]
-    from casework.records import update_case_protection
+    from casework.records.services import update_case_protection
 
     update_case_protection(
         world["case"],

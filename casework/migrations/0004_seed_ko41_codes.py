@@ -3,7 +3,7 @@ administrator's edits to a seeded row are never overwritten."""
 
 from django.db import migrations
 
-from casework import ko41
+from reports.ko41 import codes as ko41
 
 TARGETS = (
     ("Subject", ko41.SUBJECT_AREAS),

@@ -5,7 +5,7 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
-import casework.models
+import casework.letters.models
 
 
 class Migration(migrations.Migration):
@@ -287,7 +287,7 @@ class Migration(migrations.Migration):
                     "pdf",
                     models.FileField(
                         max_length=200,
-                        upload_to=casework.models.letter_upload_to,
+                        upload_to=casework.letters.models.letter_upload_to,
                         verbose_name="PDF",
                     ),
                 ),

@@ -4,7 +4,7 @@ references and names use their own b-tree and expression indexes."""
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

@@ -15,7 +15,7 @@ partial condition are PostgreSQL's; see reports/queries.py for which query uses 
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

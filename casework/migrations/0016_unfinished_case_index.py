@@ -9,7 +9,7 @@ million cases took ~300 ms per count; the index-only scan ~30 ms). The condition
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

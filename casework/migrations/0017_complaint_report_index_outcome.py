@@ -9,7 +9,7 @@ dropped, so the reports always have one of them; see 0015 for the rest of the co
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 COMPLAINTS = "WHERE kind = 'complaint' AND reg8_exclusion = ''"
 

@@ -8,7 +8,7 @@ a sequential scan. PostgreSQL only (see contacts.pg_indexes).
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

@@ -9,7 +9,7 @@ index whatever the collation, and a trigram GIN index on `UPPER(name::text)` ser
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

@@ -13,7 +13,7 @@ collation: the index order is byte order, which is not the order people read und
 
 from django.db import migrations
 
-from contacts.pg_indexes import postgres_indexes
+from core.pg_indexes import postgres_indexes
 
 
 class Migration(migrations.Migration):

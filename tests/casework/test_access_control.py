@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from casework import services
 from casework.access import people_visible_to
-from casework.models import AccessLog, AppendOnlyError, Case, PartyRole
-from casework.records import update_case_protection
+from casework.models import Case, PartyRole
+from casework.records.models import AccessLog, AppendOnlyError
+from casework.records.services import update_case_protection
 from casework.workflow import CaseKind
 from config import roles
 from tests.factories import CaseFactory, PersonFactory, UserFactory

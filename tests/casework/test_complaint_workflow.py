@@ -7,9 +7,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from casework import services
+from casework.complaints import services as complaints
 from casework.exceptions import CaseworkError
-from casework.letters import generate_letter, mark_letter_sent
-from casework.models import CaseParty, Consent, LetterKind, PartyRole, StatusChange
+from casework.letters.models import LetterKind
+from casework.letters.services import generate_letter, mark_letter_sent
+from casework.models import CaseParty, Consent, PartyRole, StatusChange
 from casework.workflow import (
     CaseKind,
     ContactMethod,
@@ -51,7 +53,7 @@ def final_letter(case, by):
 
 def acknowledged(officer, received=dt.date(2025, 1, 6), **kwargs):
     case = complaint(received, **kwargs)
-    return services.acknowledge(
+    return complaints.acknowledge(
         case,
         on=received + dt.timedelta(days=1),
         method=ContactMethod.LETTER,
@@ -68,7 +70,7 @@ def acknowledged(officer, received=dt.date(2025, 1, 6), **kwargs):
 def test_acknowledgement_records_date_method_and_the_discussion(staff):
     officer, _ = staff
     case = complaint()
-    case = services.acknowledge(
+    case = complaints.acknowledge(
         case,
         on=dt.date(2025, 1, 8),
         method=ContactMethod.PHONE,
@@ -93,7 +95,7 @@ def test_acknowledgement_before_receipt_or_in_the_future_is_refused(staff):
     case = complaint()
     for day in (dt.date(2025, 1, 5), timezone.localdate() + dt.timedelta(days=1)):
         with pytest.raises(CaseworkError):
-            services.acknowledge(
+            complaints.acknowledge(
                 case,
                 on=day,
                 method=ContactMethod.LETTER,
@@ -119,7 +121,7 @@ def test_without_an_agreed_period_the_response_is_due_the_day_before_six_months(
 def test_late_complaint_is_flagged_and_cannot_be_acknowledged_without_a_decision(staff):
     officer, _ = staff
     case = complaint(received=dt.date(2025, 6, 2))
-    case = services.record_time_limit(
+    case = complaints.record_time_limit(
         case,
         event_date=dt.date(2024, 5, 1),
         became_aware_on=None,
@@ -129,7 +131,7 @@ def test_late_complaint_is_flagged_and_cannot_be_acknowledged_without_a_decision
     assert case.out_of_time
     assert case.due_action == "Decide whether to take the late complaint on"
     with pytest.raises(CaseworkError, match="12-month time limit"):
-        services.acknowledge(
+        complaints.acknowledge(
             case,
             on=dt.date(2025, 6, 3),
             method=ContactMethod.LETTER,
@@ -143,7 +145,7 @@ def test_late_complaint_is_flagged_and_cannot_be_acknowledged_without_a_decision
 def test_awareness_later_than_the_event_keeps_a_complaint_in_time(staff):
     officer, _ = staff
     case = complaint(received=dt.date(2025, 6, 2))
-    case = services.record_time_limit(
+    case = complaints.record_time_limit(
         case,
         event_date=dt.date(2024, 1, 10),
         became_aware_on=dt.date(2024, 9, 1),
@@ -156,7 +158,7 @@ def test_awareness_later_than_the_event_keeps_a_complaint_in_time(staff):
 def test_late_complaint_taken_forward_with_reasons_can_be_acknowledged(staff):
     officer, manager = staff
     case = complaint(received=dt.date(2025, 6, 2))
-    services.record_time_limit(
+    complaints.record_time_limit(
         case,
         event_date=dt.date(2024, 5, 1),
         became_aware_on=None,
@@ -164,10 +166,10 @@ def test_late_complaint_taken_forward_with_reasons_can_be_acknowledged(staff):
         at=at(dt.date(2025, 6, 2)),
     )
     with pytest.raises(CaseworkError, match="reasons"):
-        services.decide_time_limit(
+        complaints.decide_time_limit(
             case, take_forward=True, reasons=" ", by=manager, at=at(dt.date(2025, 6, 2))
         )
-    case = services.decide_time_limit(
+    case = complaints.decide_time_limit(
         case,
         take_forward=True,
         reasons="In hospital until April; records all still held",
@@ -176,7 +178,7 @@ def test_late_complaint_taken_forward_with_reasons_can_be_acknowledged(staff):
     )
     assert case.time_limit_decision == TimeLimitDecision.ACCEPTED
     assert case.time_limit_decided_by == manager
-    services.acknowledge(
+    complaints.acknowledge(
         case,
         on=dt.date(2025, 6, 3),
         method=ContactMethod.LETTER,
@@ -190,14 +192,14 @@ def test_late_complaint_taken_forward_with_reasons_can_be_acknowledged(staff):
 def test_late_complaint_refused_is_closed_as_out_of_time(staff):
     officer, manager = staff
     case = complaint(received=dt.date(2025, 6, 2))
-    services.record_time_limit(
+    complaints.record_time_limit(
         case,
         event_date=dt.date(2023, 1, 1),
         became_aware_on=None,
         by=officer,
         at=at(dt.date(2025, 6, 2)),
     )
-    case = services.decide_time_limit(
+    case = complaints.decide_time_limit(
         case,
         take_forward=False,
         reasons="No good reason given; staff have left",
@@ -233,7 +235,7 @@ def _complaint_by_daughter(officer):
 def test_representatives_complaint_cannot_be_investigated_before_consent(staff):
     officer, _ = staff
     case, party = _complaint_by_daughter(officer)
-    services.acknowledge(
+    complaints.acknowledge(
         case,
         on=timezone.localdate(),
         method=ContactMethod.EMAIL,
@@ -244,8 +246,8 @@ def test_representatives_complaint_cannot_be_investigated_before_consent(staff):
     )
     services.update_case_details(case, by=officer, reason="Allocated", assignee=officer)
     with pytest.raises(CaseworkError, match="consent"):
-        services.start_investigation(case, by=officer, at=timezone.now())
-    services.record_consent(
+        complaints.start_investigation(case, by=officer, at=timezone.now())
+    complaints.record_consent(
         party,
         consent=Consent.GIVEN,
         method=ContactMethod.LETTER,
@@ -253,7 +255,7 @@ def test_representatives_complaint_cannot_be_investigated_before_consent(staff):
         by=officer,
         at=timezone.now(),
     )
-    case = services.start_investigation(case, by=officer, at=timezone.now())
+    case = complaints.start_investigation(case, by=officer, at=timezone.now())
     assert case.status == Status.INVESTIGATING
 
 
@@ -274,7 +276,7 @@ def test_consent_positions_that_let_a_representative_act(
 ):
     officer, _ = staff
     case, party = _complaint_by_daughter(officer)
-    services.record_consent(
+    complaints.record_consent(
         party,
         consent=consent,
         method=ContactMethod.LETTER,
@@ -283,14 +285,14 @@ def test_consent_positions_that_let_a_representative_act(
         by=officer,
         at=timezone.now(),
     )
-    assert (services.consent_outstanding(case) == []) is can_proceed
+    assert (complaints.consent_outstanding(case) == []) is can_proceed
 
 
 def test_child_or_incapacity_needs_the_best_interests_answer(staff):
     officer, _ = staff
     _, party = _complaint_by_daughter(officer)
     with pytest.raises(CaseworkError, match="best interests"):
-        services.record_consent(
+        complaints.record_consent(
             party,
             consent=Consent.NOT_NEEDED_CHILD,
             method=ContactMethod.PHONE,
@@ -307,20 +309,20 @@ def test_investigation_needs_an_investigator(staff):
     officer, _ = staff
     case = acknowledged(officer)
     with pytest.raises(CaseworkError, match="Allocate"):
-        services.start_investigation(case, by=officer, at=timezone.now())
+        complaints.start_investigation(case, by=officer, at=timezone.now())
 
 
 def _investigating(officer):
     case = acknowledged(officer)
     services.update_case_details(case, by=officer, reason="Allocated", assignee=officer)
-    return services.start_investigation(case, by=officer, at=timezone.now())
+    return complaints.start_investigation(case, by=officer, at=timezone.now())
 
 
 def test_draft_response_must_state_every_section(staff):
     officer, _ = staff
     case = _investigating(officer)
     with pytest.raises(CaseworkError, match="the conclusions reached"):
-        services.draft_response(
+        complaints.draft_response(
             case,
             how_considered="We read the notes",
             conclusions="",
@@ -335,7 +337,7 @@ def test_draft_response_must_state_every_section(staff):
 def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
     officer, manager = staff
     case = _investigating(officer)
-    case = services.draft_response(
+    case = complaints.draft_response(
         case,
         how_considered="Read the notes",
         conclusions="Care fell short",
@@ -343,9 +345,9 @@ def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
         by=officer,
         at=timezone.now(),
     )
-    case = services.submit_for_approval(case, by=officer, at=timezone.now())
+    case = complaints.submit_for_approval(case, by=officer, at=timezone.now())
     with pytest.raises(CaseworkError, match="approve"):
-        services.send_response(
+        complaints.send_response(
             case,
             outcome=Outcome.UPHELD,
             sent_on=timezone.localdate(),
@@ -353,10 +355,10 @@ def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
             at=timezone.now(),
         )
     with pytest.raises(CaseworkError, match="Only a complaints manager"):
-        services.approve_response(case, by=officer, at=timezone.now())
-    case = services.approve_response(case, by=manager, at=timezone.now())
+        complaints.approve_response(case, by=officer, at=timezone.now())
+    case = complaints.approve_response(case, by=manager, at=timezone.now())
     with pytest.raises(CaseworkError, match="Generate the final response letter"):
-        services.send_response(
+        complaints.send_response(
             case,
             outcome=Outcome.UPHELD,
             sent_on=timezone.localdate(),
@@ -365,14 +367,14 @@ def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
         )
     final_letter(case, manager)
     with pytest.raises(CaseworkError, match="outcome"):
-        services.send_response(
+        complaints.send_response(
             case,
             outcome=Outcome.WITHDRAWN,
             sent_on=timezone.localdate(),
             by=manager,
             at=timezone.now(),
         )
-    case = services.send_response(
+    case = complaints.send_response(
         case,
         outcome=Outcome.PARTLY_UPHELD,
         sent_on=timezone.localdate(),
@@ -387,8 +389,8 @@ def test_only_a_complaints_manager_approves_and_only_then_can_it_be_sent(staff):
 def test_returned_draft_goes_back_and_loses_its_approval(staff):
     officer, manager = staff
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
-    services.approve_response(case, by=manager, at=timezone.now())
-    case = services.return_for_changes(
+    complaints.approve_response(case, by=manager, at=timezone.now())
+    case = complaints.return_for_changes(
         case, reason="Soften the tone", by=manager, at=timezone.now()
     )
     assert case.status == Status.RESPONSE_DRAFTED and case.response_approved_on is None
@@ -403,7 +405,7 @@ def test_response_in_time_is_recorded_against_the_agreed_period(staff):
         received_on=today - dt.timedelta(days=10),
         person=PersonFactory(),
     )
-    services.set_response_period(
+    complaints.set_response_period(
         case,
         due=today + dt.timedelta(days=5),
         agreed_with_complainant=True,
@@ -411,9 +413,9 @@ def test_response_in_time_is_recorded_against_the_agreed_period(staff):
         by=officer,
         at=timezone.now(),
     )
-    services.approve_response(case, by=manager, at=timezone.now())
+    complaints.approve_response(case, by=manager, at=timezone.now())
     final_letter(case, manager)
-    case = services.send_response(
+    case = complaints.send_response(
         case, outcome=Outcome.NOT_UPHELD, sent_on=today, by=manager, at=timezone.now()
     )
     assert case.response_in_time is True
@@ -426,7 +428,7 @@ def test_extension_must_be_agreed_before_the_current_date_passes(staff):
     officer, _ = staff
     today = timezone.localdate()
     case = acknowledged(officer, received=today - dt.timedelta(days=40))
-    services.set_response_period(
+    complaints.set_response_period(
         case,
         due=today - dt.timedelta(days=1) + dt.timedelta(days=1),
         agreed_with_complainant=True,
@@ -436,7 +438,7 @@ def test_extension_must_be_agreed_before_the_current_date_passes(staff):
     )
     tomorrow = timezone.now() + dt.timedelta(days=1, hours=1)
     with pytest.raises(CaseworkError, match="before the current response date"):
-        services.set_response_period(
+        complaints.set_response_period(
             case,
             due=today + dt.timedelta(days=20),
             agreed_with_complainant=True,
@@ -450,7 +452,7 @@ def test_extension_must_be_later_than_the_current_date(staff):
     officer, _ = staff
     today = timezone.localdate()
     case = acknowledged(officer, received=today - dt.timedelta(days=10))
-    services.set_response_period(
+    complaints.set_response_period(
         case,
         due=today + dt.timedelta(days=20),
         agreed_with_complainant=True,
@@ -459,7 +461,7 @@ def test_extension_must_be_later_than_the_current_date(staff):
         at=timezone.now(),
     )
     with pytest.raises(CaseworkError, match="later than the current"):
-        services.set_response_period(
+        complaints.set_response_period(
             case,
             due=today + dt.timedelta(days=10),
             agreed_with_complainant=True,
@@ -475,7 +477,7 @@ def test_past_six_months_no_longer_period_can_be_agreed_and_a_holding_letter_is_
     today = timezone.localdate()
     assert services.needs_holding_letter(case, today)
     with pytest.raises(CaseworkError, match="holding letter"):
-        services.set_response_period(
+        complaints.set_response_period(
             case,
             due=today + dt.timedelta(days=30),
             agreed_with_complainant=True,
@@ -483,7 +485,7 @@ def test_past_six_months_no_longer_period_can_be_agreed_and_a_holding_letter_is_
             by=officer,
             at=timezone.now(),
         )
-    case = services.record_holding_letter(case, sent_on=today, by=officer, at=timezone.now())
+    case = complaints.record_holding_letter(case, sent_on=today, by=officer, at=timezone.now())
     assert not services.needs_holding_letter(case, today)
 
 
@@ -492,7 +494,7 @@ def test_holding_letter_is_not_due_inside_an_extension_agreed_in_time(staff):
     received = dt.date(2025, 1, 6)
     case = acknowledged(officer, received=received)
     # Agreed on 1 Jun 2025, before the 6 months expired, running to 31 Aug 2025.
-    services.set_response_period(
+    complaints.set_response_period(
         case,
         due=dt.date(2025, 8, 31),
         agreed_with_complainant=True,
@@ -511,7 +513,7 @@ def test_holding_letter_is_not_due_inside_an_extension_agreed_in_time(staff):
 def test_withdrawn_complaint_closes_with_its_reason(staff):
     officer, _ = staff
     case = acknowledged(officer)
-    case = services.close_without_response(
+    case = complaints.close_without_response(
         case,
         outcome=Outcome.WITHDRAWN,
         reason="Complainant wrote to withdraw",
@@ -537,10 +539,10 @@ def test_oral_complaint_resolved_by_next_working_day_is_not_statutory(staff):
     case = contact.case
     assert case.made_orally
     with pytest.raises(CaseworkError, match="next working day"):
-        services.resolve_oral_complaint(
+        complaints.resolve_oral_complaint(
             case, resolved_on=dt.date(2025, 1, 14), by=officer, at=at(dt.date(2025, 1, 14))
         )
-    case = services.resolve_oral_complaint(
+    case = complaints.resolve_oral_complaint(
         case, resolved_on=dt.date(2025, 1, 13), by=officer, at=at(dt.date(2025, 1, 13))
     )
     assert case.outcome == Outcome.RESOLVED_NEXT_DAY
@@ -559,15 +561,17 @@ def test_written_complaint_cannot_use_the_oral_resolution(staff):
         new_case_kind=CaseKind.COMPLAINT,
     ).case
     with pytest.raises(CaseworkError, match="orally"):
-        services.resolve_oral_complaint(case, resolved_on=timezone.localdate(), by=officer, at=now)
+        complaints.resolve_oral_complaint(
+            case, resolved_on=timezone.localdate(), by=officer, at=now
+        )
 
 
 def test_closed_complaint_reopens_and_goes_back_to_investigation(staff):
     officer, _ = staff
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.CLOSED, by=officer)
-    case = services.reopen_complaint(case, reason="New questions", by=officer, at=timezone.now())
+    case = complaints.reopen_complaint(case, reason="New questions", by=officer, at=timezone.now())
     assert case.status == Status.REOPENED and case.due_action.startswith("Agree a new")
-    case = services.start_investigation(case, by=officer, at=timezone.now())
+    case = complaints.start_investigation(case, by=officer, at=timezone.now())
     assert case.status == Status.INVESTIGATING
 
 
@@ -576,7 +580,7 @@ def test_ombudsman_referral_and_decision_are_recorded(staff):
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.CLOSED)
     today = timezone.localdate()
     with pytest.raises(CaseworkError, match="before the referral"):
-        services.record_ombudsman(
+        complaints.record_ombudsman(
             case,
             referred_on=today,
             decision="Upheld",
@@ -584,7 +588,7 @@ def test_ombudsman_referral_and_decision_are_recorded(staff):
             by=officer,
             at=timezone.now(),
         )
-    case = services.record_ombudsman(
+    case = complaints.record_ombudsman(
         case,
         referred_on=today - dt.timedelta(days=3),
         decision="Partly upheld",
@@ -615,14 +619,14 @@ def test_an_action_out_of_order_is_refused(staff):
     officer, _ = staff
     case = complaint()
     with pytest.raises(TransitionNotAllowed):
-        services.submit_for_approval(case, by=officer, at=timezone.now())
+        complaints.submit_for_approval(case, by=officer, at=timezone.now())
 
 
 def test_a_long_reason_is_kept_whole_on_the_status_row_and_in_history(staff):
     officer, _ = staff
     case = acknowledged(officer)
     reason = "The complainant wrote to withdraw. " * 10
-    case = services.close_without_response(
+    case = complaints.close_without_response(
         case, outcome=Outcome.WITHDRAWN, reason=reason, by=officer, at=timezone.now()
     )
     assert case.closure_reason == reason
@@ -652,10 +656,10 @@ def test_only_a_complaints_manager_returns_a_draft_for_changes(staff):
     officer, manager = staff
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.AWAITING_APPROVAL)
     with pytest.raises(CaseworkError, match="Only a complaints manager"):
-        services.return_for_changes(case, reason="Not my call", by=officer, at=timezone.now())
+        complaints.return_for_changes(case, reason="Not my call", by=officer, at=timezone.now())
     case.refresh_from_db()
     assert case.status == Status.AWAITING_APPROVAL
-    services.return_for_changes(case, reason="Soften the tone", by=manager, at=timezone.now())
+    complaints.return_for_changes(case, reason="Soften the tone", by=manager, at=timezone.now())
     case.refresh_from_db()
     assert case.status == Status.RESPONSE_DRAFTED
 
@@ -664,7 +668,7 @@ def test_only_a_complaints_manager_returns_a_draft_for_changes(staff):
 def test_a_complaint_can_be_withdrawn_until_the_response_is_sent(staff, status):
     officer, _ = staff
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=status)
-    case = services.close_without_response(
+    case = complaints.close_without_response(
         case, outcome=Outcome.WITHDRAWN, reason="Withdrawn by letter", by=officer, at=timezone.now()
     )
     assert case.status == Status.CLOSED and case.outcome == Outcome.WITHDRAWN
@@ -674,6 +678,6 @@ def test_an_action_its_state_does_not_allow_is_refused_whoever_calls_it(staff):
     officer, _ = staff
     case = CaseFactory(kind=CaseKind.COMPLAINT, status=Status.CLOSED)
     with pytest.raises(TransitionNotAllowed, match="cannot record findings while the complaint"):
-        services.record_findings(
+        complaints.record_findings(
             case, findings="x", actions_agreed="", learning="", by=officer, at=timezone.now()
         )

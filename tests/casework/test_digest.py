@@ -15,8 +15,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from casework import services
-from casework.digest import digest_for, send_deadline_digests
-from casework.models import DigestDelivery
+from casework.digest.models import DigestDelivery
+from casework.digest.services import digest_for, send_deadline_digests
 from casework.workflow import CaseKind
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 

@@ -17,7 +17,7 @@ from django.core import mail
 from django.utils import timezone
 
 from casework import services
-from casework.models import DigestDelivery
+from casework.digest.models import DigestDelivery
 from casework.tasks import send_deadline_digest_task
 from casework.workflow import CaseKind
 from tests.factories import CaseFactory

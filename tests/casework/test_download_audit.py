@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.access import DOWNLOAD, EXPORT
-from casework.letters import generate_letter
-from casework.models import AccessLog, LetterKind
+from casework.letters.models import LetterKind
+from casework.letters.services import generate_letter
+from casework.records.models import AccessLog
 from casework.workflow import CaseKind
 from tests.factories import CaseFactory, PersonFactory
 

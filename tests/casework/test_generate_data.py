@@ -7,20 +7,12 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import deadlines, referrals, services
-from casework.models import (
-    Case,
-    CaseParty,
-    Letter,
-    LetterKind,
-    PartyRole,
-    Referral,
-    ReferralStatus,
-    StaffGroup,
-    StatusChange,
-    Subject,
-)
-from casework.workflow import CaseKind, Status
+from casework import deadlines, services
+from casework.letters.models import Letter, LetterKind
+from casework.models import Case, CaseParty, PartyRole, StaffGroup, StatusChange, Subject
+from casework.referrals import services as referrals
+from casework.referrals.models import Referral
+from casework.workflow import CaseKind, ReferralStatus, Status
 from contacts.models import Contact, Organisation, OrganisationType, Person
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from casework.legacy_import import LegacyImportError, import_legacy, load_mapping
+from casework.legacy.importer import LegacyImportError, import_legacy, load_mapping
 from casework.models import Case, CaseParty, PartyRole, StatusChange
 from casework.workflow import CaseKind, Outcome, Status
 from contacts.models import Contact, Person
@@ -336,7 +336,7 @@ def test_a_case_imported_from_a_cut_row_is_repaired_when_the_full_file_comes(tmp
 
 
 def test_a_case_worked_since_its_import_is_reported_not_changed(tmp_path, officer):
-    from contacts.history import save_with_reason
+    from core.history import save_with_reason
 
     import_legacy(write(tmp_path / "cut.csv", [HEADER, CUT_IMPORTED_ROW]))
     case = Case.objects.get(legacy_reference="OLD-9")

@@ -12,8 +12,9 @@ from django.utils import timezone
 
 from casework import services
 from casework.exceptions import CaseworkError
-from casework.letters import generate_letter, long_date, mark_letter_sent
-from casework.models import Case, Letter, LetterKind, LetterTemplate, PartyRole, Relationship
+from casework.letters.models import Letter, LetterKind, LetterTemplate
+from casework.letters.services import generate_letter, long_date, mark_letter_sent
+from casework.models import Case, PartyRole, Relationship
 from casework.workflow import CaseKind, ContactMethod
 from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, TeamFactory
 

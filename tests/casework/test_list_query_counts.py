@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from casework.models import Case, Referral
+from casework.models import Case
+from casework.referrals.models import Referral
 from casework.workflow import CaseKind
 from contacts.models import Contact, TriageStatus
 from tests.factories import CaseFactory, OrganisationFactory, PersonFactory

@@ -1,6 +1,6 @@
 """The case list's paginator counts at most a capped number of rows."""
 
-from casework.pagination import CappedPaginator
+from core.pagination import CappedPaginator
 
 
 def test_below_the_cap_it_counts_and_numbers_pages_like_django():

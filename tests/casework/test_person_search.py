@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework.access import find_people, people_visible_to
-from casework.records import update_case_protection
+from casework.records.services import update_case_protection
 from casework.workflow import CaseKind
 from config import roles
 from contacts.selectors import first_people_ids, search_people

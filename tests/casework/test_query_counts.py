@@ -129,9 +129,10 @@ def media_in_tmp(settings, tmp_path):
 
 
 def _case_with_every_list(officer, rows):
-    from casework import referrals
-    from casework.letters import generate_letter
-    from casework.models import CommissionerDecisionChoice, LetterKind
+    from casework.letters.models import LetterKind
+    from casework.letters.services import generate_letter
+    from casework.referrals import services as referrals
+    from casework.referrals.models import CommissionerDecisionChoice
     from casework.workflow import ContactMethod
     from tests.factories import OrganisationFactory
 

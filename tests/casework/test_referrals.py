@@ -12,16 +12,11 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from casework import referrals
 from casework.exceptions import CaseworkError
-from casework.models import (
-    CommissionerDecisionChoice,
-    Referral,
-    ReferralChaser,
-    ReferralStatus,
-)
+from casework.referrals import services as referrals
+from casework.referrals.models import CommissionerDecisionChoice, Referral, ReferralChaser
 from casework.tasks import chase_overdue_referrals_task
-from casework.workflow import ContactMethod, Outcome
+from casework.workflow import ContactMethod, Outcome, ReferralStatus
 from tests.factories import CaseFactory, OrganisationFactory, PersonFactory, UserFactory
 
 # Mon 6 Jan 2025: three working days later is Thu 9 Jan (RULES.md).

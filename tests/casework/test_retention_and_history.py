@@ -9,8 +9,9 @@ from django.utils import timezone
 
 from casework import services
 from casework.exceptions import CaseworkError
-from casework.models import Case, DestructionDecision, PartyRole
-from casework.records import REDACTED, destroy_case
+from casework.models import Case, PartyRole
+from casework.records.models import DestructionDecision
+from casework.records.services import REDACTED, destroy_case
 from casework.workflow import CaseKind, Status
 from contacts.models import Contact, Person
 from tests.factories import CaseFactory, PersonFactory

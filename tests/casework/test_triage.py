@@ -9,9 +9,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import triage
 from casework.exceptions import CaseworkError
 from casework.models import Case, CaseParty, Consent, PartyRole
+from casework.triage import services as triage
 from casework.workflow import CaseKind, Status
 from contacts import intake
 from contacts.models import Channel, Contact, Priority, TriageStatus

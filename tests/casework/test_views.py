@@ -259,7 +259,7 @@ def test_investigator_cannot_open_a_person_outside_their_teams_cases(client, inv
 
 
 def test_case_list_beyond_the_count_cap_says_more_than_and_still_pages(officer_client, monkeypatch):
-    monkeypatch.setattr("casework.pagination.COUNT_CAP", 30)
+    monkeypatch.setattr("core.pagination.COUNT_CAP", 30)
     for _ in range(60):
         CaseFactory(kind=CaseKind.ENQUIRY)
     first = officer_client.get(reverse("case_list")).content.decode()

@@ -4,7 +4,7 @@ tables under test): every allowed move and action, and the refused ones."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from casework.complaint_views import PAGES
+from casework.complaints.views import PAGES
 from casework.exceptions import RoleNotAllowed
 from casework.workflow import (
     COMPLAINT_ACTIONS,

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from casework.models import Referral
+from casework.referrals.models import Referral
 from contacts.models import Organisation, OrganisationType
 from contacts.ods import import_organisations
 from tests.factories import CaseFactory, UserFactory

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import RequestFactory
 
 from casework.access import serve_private_file
-from casework.models import AccessLog
+from casework.records.models import AccessLog
 from contacts.uploads import validate_upload
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"

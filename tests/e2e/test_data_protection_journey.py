@@ -7,7 +7,8 @@ from django.contrib.auth.models import Group
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from casework.models import AccessLog, Case
+from casework.models import Case
+from casework.records.models import AccessLog
 from casework.workflow import CaseKind
 from config import roles
 from tests.e2e.conftest import assert_accessible

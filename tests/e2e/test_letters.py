@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from casework.models import Letter
+from casework.letters.models import Letter
 from casework.workflow import CaseKind
 from config import roles
 from tests.e2e.conftest import assert_accessible

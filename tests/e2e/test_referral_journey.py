@@ -10,8 +10,9 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core.management import call_command
 
-from casework.models import Case, Referral, ReferralStatus
-from casework.workflow import Status
+from casework.models import Case
+from casework.referrals.models import Referral
+from casework.workflow import ReferralStatus, Status
 from config import roles
 from tests.e2e.conftest import assert_accessible
 from tests.e2e.test_contact_journey import sign_in

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import referrals
 from casework.models import Case
+from casework.referrals import services as referrals
 from casework.workflow import CaseKind
 from reports import queries
 from reports.queries import ReportFilters

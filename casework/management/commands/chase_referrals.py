@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from casework.referrals import chase_overdue_referrals
+from casework.referrals.services import chase_overdue_referrals
 
 
 class Command(BaseCommand):

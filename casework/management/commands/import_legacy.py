@@ -8,7 +8,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from casework.legacy_import import ImportReport, LegacyImportError, import_legacy, load_mapping
+from casework.legacy.importer import ImportReport, LegacyImportError, import_legacy, load_mapping
 from casework.workflow import CaseKind
 
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from faker import Faker
 
 from casework import services
+from casework.complaints import services as complaints
 from casework.demo import advance_complaint
 from casework.models import Case, ServiceArea, StaffGroup, Subject, Team
 from casework.workflow import CaseKind, Outcome, Status
@@ -250,7 +251,7 @@ class Command(BaseCommand):
         if kind == CaseKind.COMPLAINT:
             # Older complaints are further along; a few are closed without a response.
             if age > 30 and rng.random() < 0.1:
-                services.close_without_response(
+                complaints.close_without_response(
                     case,
                     outcome=rng.choice([Outcome.WITHDRAWN, Outcome.NOT_TAKEN_FORWARD]),
                     reason="Demo: the complainant withdrew",

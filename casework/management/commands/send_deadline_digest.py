@@ -13,7 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from casework import deadlines
-from casework.digest import RETRYABLE_ERRORS, send_deadline_digests
+from casework.digest.services import RETRYABLE_ERRORS, send_deadline_digests
 
 
 class Command(BaseCommand):

@@ -12,12 +12,10 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, role_required
-
-from . import deadlines, referrals
-from .exceptions import CaseworkError
-from .models import Referral
-from .referral_forms import (
+from casework import deadlines
+from casework.exceptions import CaseworkError
+from casework.referrals import services as referrals
+from casework.referrals.forms import (
     AcknowledgementForm,
     CloseReferralForm,
     CommissionerDecisionForm,
@@ -27,7 +25,9 @@ from .referral_forms import (
     ResponseForm,
     SendReferralForm,
 )
-from .views import _get_case
+from casework.referrals.models import Referral
+from casework.views import _get_case
+from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, role_required
 
 
 def _get_referral(request, reference, pk):

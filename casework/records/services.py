@@ -9,12 +9,12 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Q
 
+from casework.exceptions import CaseworkError
+from casework.models import Case, CaseParty, StatusChange
+from casework.records.models import DestructionDecision
 from config.roles import ADMINISTRATOR, MANAGER, has_role
-from contacts.history import save_with_reason
 from contacts.models import Contact, Person
-
-from .exceptions import CaseworkError
-from .models import Case, CaseParty, DestructionDecision, StatusChange
+from core.history import save_with_reason
 
 REDACTED = "[Destroyed after retention review]"
 

@@ -32,11 +32,11 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from casework import deadlines
+from casework.digest.models import DigestDelivery
+from casework.models import Case
+from casework.workflow import CaseKind
 from config.roles import CUSTOMER_CARE, INVESTIGATOR, MANAGER, has_role
-
-from . import deadlines
-from .models import Case, DigestDelivery
-from .workflow import CaseKind
 
 logger = logging.getLogger(__name__)
 

@@ -4,59 +4,59 @@ from django.urls import path
 
 from contacts import lookup_views
 
-from . import organisation_views, referral_views
+from . import organisation_views, views
 
 urlpatterns = [
-    path("referrals/", referral_views.referral_register, name="referral_register"),
-    path("cases/<str:reference>/referrals/new/", referral_views.referral_new, name="referral_new"),
+    path("referrals/", views.referral_register, name="referral_register"),
+    path("cases/<str:reference>/referrals/new/", views.referral_new, name="referral_new"),
     path(
         "cases/<str:reference>/referrals/<int:pk>/",
-        referral_views.referral_detail,
+        views.referral_detail,
         name="referral_detail",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/consent/",
-        referral_views.referral_consent,
+        views.referral_consent,
         name="referral_consent",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/send/",
-        referral_views.referral_send,
+        views.referral_send,
         name="referral_send",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/acknowledgement/",
-        referral_views.referral_acknowledge,
+        views.referral_acknowledge,
         name="referral_acknowledge",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/response/",
-        referral_views.referral_response,
+        views.referral_response,
         name="referral_response",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/close/",
-        referral_views.referral_close,
+        views.referral_close,
         name="referral_close",
     ),
     path(
         "cases/<str:reference>/referrals/<int:pk>/files/<str:kind>/",
-        referral_views.referral_file,
+        views.referral_file,
         name="referral_file",
     ),
     path(
         "cases/<str:reference>/commissioner-decision/",
-        referral_views.commissioner_decision,
+        views.commissioner_decision,
         name="commissioner_decision",
     ),
     path(
         "cases/<str:reference>/organisations/",
-        referral_views.involved_bodies,
+        views.involved_bodies,
         name="involved_bodies",
     ),
     path(
         "cases/<str:reference>/organisations/coordinated-response/",
-        referral_views.coordinated_response_file,
+        views.coordinated_response_file,
         name="coordinated_response_file",
     ),
     path("organisations/", organisation_views.organisation_list, name="organisation_list"),

@@ -11,14 +11,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from casework.exceptions import CaseworkError
+from casework.models import Case
+from casework.triage import services as triage
+from casework.workflow import CaseKind
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, has_role, role_required
 from contacts.fields import OrganisationField
 from contacts.models import Contact, ContactAttachment, Organisation, Priority, TriageStatus
-
-from . import triage
-from .exceptions import CaseworkError
-from .models import Case
-from .workflow import CaseKind
 
 
 class PriorityForm(forms.Form):

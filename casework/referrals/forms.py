@@ -4,12 +4,12 @@ complaints contacts. Plain-English messages by the field; nothing typed is lost.
 from django import forms
 from django.utils import timezone
 
+from casework.models import PartyRole
+from casework.referrals.models import CommissionerDecisionChoice
+from casework.workflow import ContactMethod, Outcome
 from contacts.fields import OrganisationField
 from contacts.models import Organisation
 from contacts.validators import normalise_ods_code
-
-from .models import CommissionerDecisionChoice, PartyRole
-from .workflow import ContactMethod, Outcome
 
 DATE_HINT = "For example, 23/11/2026"
 

@@ -71,12 +71,8 @@ from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from contacts.history import save_with_reason
-from contacts.models import Channel, Contact, Organisation, Person, TriageStatus
-from contacts.validators import normalise_nhs_number, validate_nhs_number
-
-from . import deadlines, services
-from .models import (
+from casework import deadlines, services
+from casework.models import (
     Case,
     CaseParty,
     PartyRole,
@@ -85,7 +81,10 @@ from .models import (
     StatusChange,
     Subject,
 )
-from .workflow import INITIAL_STATUS, REFERENCE_PREFIX, CaseKind, Outcome, Status
+from casework.workflow import INITIAL_STATUS, REFERENCE_PREFIX, CaseKind, Outcome, Status
+from contacts.models import Channel, Contact, Organisation, Person, TriageStatus
+from contacts.validators import normalise_nhs_number, validate_nhs_number
+from core.history import save_with_reason
 
 COLUMNS = (
     "legacy_ref",

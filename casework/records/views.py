@@ -13,13 +13,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from casework.access import EXPORT, case_access, person_access, record_access
+from casework.exceptions import CaseworkError
+from casework.models import Case, RestrictionReason
+from casework.records.models import DestructionDecision
+from casework.records.services import destroy_case, subject_access_data, update_case_protection
 from config.roles import ADMINISTRATOR, CASEWORK_ROLES, MANAGER, role_required
-
-from .access import EXPORT, case_access, person_access, record_access
-from .exceptions import CaseworkError
-from .models import Case, DestructionDecision, RestrictionReason
-from .pdf import render_pdf
-from .records import destroy_case, subject_access_data, update_case_protection
+from core.pdf import render_pdf
 
 
 @case_access(MANAGER, action=None)

@@ -37,26 +37,29 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.history import save_with_reason
-from contacts.models import Organisation, Person
-from contacts.validators import normalise_ods_code
-
-from . import deadlines
-from .exceptions import CaseworkError
-from .models import (
-    REFERRAL_OUTSTANDING,
-    Case,
+from casework import deadlines
+from casework.exceptions import CaseworkError
+from casework.models import Case, PartyRole
+from casework.referrals.models import (
     CaseOrganisation,
     ChaserKind,
     CommissionerDecision,
     CommissionerDecisionChoice,
-    PartyRole,
     Referral,
     ReferralChaser,
-    ReferralStatus,
 )
-from .pdf import render_pdf
-from .workflow import REFERRAL_ACTIONS, ContactMethod, Outcome, check_referral_transition
+from casework.workflow import (
+    REFERRAL_ACTIONS,
+    REFERRAL_OUTSTANDING,
+    ContactMethod,
+    Outcome,
+    ReferralStatus,
+    check_referral_transition,
+)
+from contacts.models import Organisation, Person
+from contacts.validators import normalise_ods_code
+from core.history import save_with_reason
+from core.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 

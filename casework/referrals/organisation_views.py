@@ -7,13 +7,13 @@ from django.core.paginator import Paginator
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
 from django.shortcuts import get_object_or_404, redirect, render
 
+from casework.exceptions import CaseworkError
+from casework.referrals import services as referrals
+from casework.referrals.forms import ComplaintsContactForm
+from casework.referrals.models import Referral
+from casework.workflow import REFERRAL_OUTSTANDING
 from config.roles import CASEWORK_ROLES, role_required
 from contacts.models import Organisation
-
-from . import referrals
-from .exceptions import CaseworkError
-from .models import REFERRAL_OUTSTANDING, Referral
-from .referral_forms import ComplaintsContactForm
 
 PAGE_SIZE = 25
 

@@ -5,10 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from .exceptions import CaseworkError
-from .letters import OMBUDSMAN, PLACEHOLDERS, check_template_body
-from .models import LetterKind, LetterTemplate
-from .workflow import ContactMethod
+from casework.exceptions import CaseworkError
+from casework.letters.models import LetterKind, LetterTemplate
+from casework.letters.services import OMBUDSMAN, PLACEHOLDERS, check_template_body
+from casework.workflow import ContactMethod
 
 # Letters whose whole point is a reason the user gives when generating them.
 REASON_REQUIRED = {

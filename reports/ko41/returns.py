@@ -56,14 +56,13 @@ from django.db.models import (
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from casework import ko41 as codes
 from casework.models import Case, CaseParty, PartyRole, ServiceArea, StaffGroup, Subject
 from casework.workflow import RESPONSE_OUTCOMES, Outcome
 from contacts.models import Organisation, OrganisationType
 from contacts.validators import normalise_ods_code
-
-from .queries import NO_VALUE, statutory_complaints
-from .suppression import suppress
+from reports.ko41 import codes
+from reports.queries import NO_VALUE, statutory_complaints
+from reports.suppression import suppress
 
 RETURN_NAMES = {
     "a": "KO41a: hospital and community health services",

@@ -24,14 +24,14 @@ from django.db import transaction
 from django.template import Context, Engine, TemplateSyntaxError
 from django.utils import timezone
 
-from contacts.history import save_with_reason
+from casework import deadlines
+from casework.exceptions import CaseworkError
+from casework.letters.models import Letter, LetterKind, LetterTemplate
+from casework.models import Case, PartyRole
+from casework.workflow import ContactMethod
 from contacts.models import Person
-
-from . import deadlines
-from .exceptions import CaseworkError
-from .models import Case, Letter, LetterKind, LetterTemplate, PartyRole
-from .pdf import render_pdf
-from .workflow import ContactMethod
+from core.history import save_with_reason
+from core.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
@@ -354,7 +354,7 @@ def mark_letter_sent(
     )
     if letter.kind == LetterKind.HOLDING:
         # SI 2009/309 reg 14(4): the explanation has gone; the case records it too.
-        from . import services
+        from casework.complaints import services as complaints
 
-        services.record_holding_letter(letter.case, sent_on=sent_on, by=by, at=at)
+        complaints.record_holding_letter(letter.case, sent_on=sent_on, by=by, at=at)
     return letter

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from casework import ko41
+from reports.ko41 import codes as ko41
 
 LISTS = sorted(ko41.CODED_LISTS.items())
 LIST_IDS = [name for name, _ in LISTS]

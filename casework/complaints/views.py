@@ -18,14 +18,14 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from casework import services
+from casework.access import case_access
+from casework.complaints import forms as f
+from casework.complaints import services as complaints
+from casework.exceptions import CaseworkError
+from casework.models import Case, CaseParty, PartyRole
+from casework.workflow import COMPLAINT_ACTIONS, CaseKind
 from config.roles import CASEWORK_ROLES
-
-from . import complaint_forms as f
-from . import services
-from .access import case_access
-from .exceptions import CaseworkError
-from .models import Case, CaseParty, PartyRole
-from .workflow import COMPLAINT_ACTIONS, CaseKind
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ PAGES: dict[str, Page] = {
     "time-limit": Page(
         "Record when it happened",
         f.TimeLimitForm,
-        lambda case, d, by, now: services.record_time_limit(
+        lambda case, d, by, now: complaints.record_time_limit(
             case, event_date=d["event_date"], became_aware_on=d["became_aware_on"], by=by, at=now
         ),
         "Save dates",
@@ -53,7 +53,7 @@ PAGES: dict[str, Page] = {
     "time-limit-decision": Page(
         "Decide on a late complaint",
         f.TimeLimitDecisionForm,
-        lambda case, d, by, now: services.decide_time_limit(
+        lambda case, d, by, now: complaints.decide_time_limit(
             case, take_forward=d["take_forward"], reasons=d["reasons"], by=by, at=now
         ),
         "Record the decision",
@@ -63,7 +63,7 @@ PAGES: dict[str, Page] = {
     "acknowledge": Page(
         "Acknowledge the complaint",
         f.AcknowledgeForm,
-        lambda case, d, by, now: services.acknowledge(
+        lambda case, d, by, now: complaints.acknowledge(
             case,
             on=d["on"],
             method=d["method"],
@@ -81,7 +81,7 @@ PAGES: dict[str, Page] = {
     "response-period": Page(
         "Set or extend the response period",
         f.ResponsePeriodForm,
-        lambda case, d, by, now: services.set_response_period(
+        lambda case, d, by, now: complaints.set_response_period(
             case,
             due=d["due"],
             agreed_with_complainant=d["agreed_with_complainant"],
@@ -96,7 +96,7 @@ PAGES: dict[str, Page] = {
     "start-investigation": Page(
         "Start the investigation",
         f.ConfirmForm,
-        lambda case, d, by, now: services.start_investigation(case, by=by, at=now),
+        lambda case, d, by, now: complaints.start_investigation(case, by=by, at=now),
         "Start investigation",
         "The complaint must be allocated to an investigator, and any representative's consent "
         "recorded (reg 5).",
@@ -104,7 +104,7 @@ PAGES: dict[str, Page] = {
     "findings": Page(
         "Record findings, actions and learning",
         f.FindingsForm,
-        lambda case, d, by, now: services.record_findings(
+        lambda case, d, by, now: complaints.record_findings(
             case,
             findings=d["findings"],
             actions_agreed=d["actions_agreed"],
@@ -117,7 +117,7 @@ PAGES: dict[str, Page] = {
     "draft-response": Page(
         "Draft the response",
         f.DraftResponseForm,
-        lambda case, d, by, now: services.draft_response(
+        lambda case, d, by, now: complaints.draft_response(
             case,
             how_considered=d["how_considered"],
             conclusions=d["conclusions"],
@@ -132,20 +132,20 @@ PAGES: dict[str, Page] = {
     "submit": Page(
         "Send for approval",
         f.ConfirmForm,
-        lambda case, d, by, now: services.submit_for_approval(case, by=by, at=now),
+        lambda case, d, by, now: complaints.submit_for_approval(case, by=by, at=now),
         "Send for approval",
     ),
     "approve": Page(
         "Approve the response",
         f.ConfirmForm,
-        lambda case, d, by, now: services.approve_response(case, by=by, at=now),
+        lambda case, d, by, now: complaints.approve_response(case, by=by, at=now),
         "Approve",
         also_needs=lambda case, today: not case.response_approved_on,
     ),
     "return": Page(
         "Return the draft for changes",
         f.ReasonForm,
-        lambda case, d, by, now: services.return_for_changes(
+        lambda case, d, by, now: complaints.return_for_changes(
             case, reason=d["reason"], by=by, at=now
         ),
         "Return for changes",
@@ -153,7 +153,7 @@ PAGES: dict[str, Page] = {
     "send-response": Page(
         "Record the response as sent and close",
         f.SendResponseForm,
-        lambda case, d, by, now: services.send_response(
+        lambda case, d, by, now: complaints.send_response(
             case, outcome=d["outcome"], sent_on=d["sent_on"], by=by, at=now
         ),
         "Close with this outcome",
@@ -163,7 +163,7 @@ PAGES: dict[str, Page] = {
     "close": Page(
         "Close without a response",
         f.CloseForm,
-        lambda case, d, by, now: services.close_without_response(
+        lambda case, d, by, now: complaints.close_without_response(
             case,
             outcome=d["outcome"],
             reason=d["reason"],
@@ -176,7 +176,7 @@ PAGES: dict[str, Page] = {
     "resolve-oral": Page(
         "Resolved by the next working day",
         f.ResolveOralForm,
-        lambda case, d, by, now: services.resolve_oral_complaint(
+        lambda case, d, by, now: complaints.resolve_oral_complaint(
             case, resolved_on=d["resolved_on"], note=d["note"], by=by, at=now
         ),
         "Record as resolved",
@@ -187,13 +187,15 @@ PAGES: dict[str, Page] = {
     "reopen": Page(
         "Reopen the complaint",
         f.ReasonForm,
-        lambda case, d, by, now: services.reopen_complaint(case, reason=d["reason"], by=by, at=now),
+        lambda case, d, by, now: complaints.reopen_complaint(
+            case, reason=d["reason"], by=by, at=now
+        ),
         "Reopen",
     ),
     "holding-letter": Page(
         "Record the 6-month holding letter",
         f.HoldingLetterForm,
-        lambda case, d, by, now: services.record_holding_letter(
+        lambda case, d, by, now: complaints.record_holding_letter(
             case, sent_on=d["sent_on"], by=by, at=now
         ),
         "Record letter sent",
@@ -205,7 +207,7 @@ PAGES: dict[str, Page] = {
     "ombudsman": Page(
         "Record an Ombudsman referral",
         f.OmbudsmanForm,
-        lambda case, d, by, now: services.record_ombudsman(
+        lambda case, d, by, now: complaints.record_ombudsman(
             case,
             referred_on=d["referred_on"],
             decision=d["decision"],
@@ -267,7 +269,7 @@ def record_consent(request, case, party_id):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.record_consent(
+            complaints.record_consent(
                 party,
                 consent=d["consent"],
                 method=d["method"],

@@ -18,14 +18,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import services
+from casework.exceptions import CaseworkError
+from casework.models import Case, PartyRole, Relationship
+from casework.workflow import REFERENCE_PREFIX, CaseKind
 from config.roles import MANAGER
-from contacts.history import save_with_reason
 from contacts.models import ALERT_PRIORITIES, Contact, Person, Priority, TriageStatus
-
-from . import services
-from .exceptions import CaseworkError
-from .models import Case, PartyRole, Relationship
-from .workflow import REFERENCE_PREFIX, CaseKind
+from core.history import save_with_reason
 
 # A case reference anywhere in an e-mail subject, e.g. "Re: COMP-2026-000045 my complaint".
 REFERENCE_PATTERN = re.compile(

@@ -4,8 +4,8 @@ says what is wrong in plain English; services enforce the rules themselves too."
 from django import forms
 from django.utils import timezone
 
-from .models import Consent
-from .workflow import ContactMethod, Outcome, Reg8Exclusion
+from casework.models import Consent
+from casework.workflow import ContactMethod, Outcome, Reg8Exclusion
 
 DATE_HELP = "For example, 23/11/2026"
 

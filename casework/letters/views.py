@@ -13,13 +13,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from casework import selectors
+from casework.exceptions import CaseworkError
+from casework.letters.forms import GenerateLetterForm, MarkSentForm
+from casework.letters.models import Letter, LetterKind
+from casework.letters.services import generate_letter, mark_letter_sent
+from casework.models import Case, CaseParty, on_visible_cases
 from config.roles import CASEWORK_ROLES, role_required
-
-from . import selectors
-from .exceptions import CaseworkError
-from .letter_forms import GenerateLetterForm, MarkSentForm
-from .letters import generate_letter, mark_letter_sent
-from .models import Case, CaseParty, Letter, LetterKind, on_visible_cases
 
 
 def _case(user, reference) -> Case:
