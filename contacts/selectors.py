@@ -54,7 +54,7 @@ def first_people_ids(query: str, limit: int) -> list[int]:
     A name is matched against the family name or the given name; with that OR the database
     reads every match's row from the table before sorting (12,700 rows for a common surname
     at national scale). On PostgreSQL a name's two kinds of match are therefore found
-    apart, each read in full from its own index (contacts migration 0009 covers the names and
+    apart, each read in full from its own index (contacts migration 0002 covers the names and
     id), and joined with a UNION: the first `limit` of either kind, sorted together.
     """
     match, names = _match(query)
@@ -126,7 +126,7 @@ def lookup_organisations(query: str, limit: int = LOOKUP_LIMIT) -> QuerySet[Orga
     then an exact code, codes starting with it, names starting with it, and the rest by name.
 
     Fewer than LOOKUP_MIN_LENGTH characters match nothing (one letter would match thousands).
-    On PostgreSQL both conditions are served by indexes (contacts migration 0008: the ODS
+    On PostgreSQL both conditions are served by indexes (contacts migration 0002: the ODS
     code's pattern index and a trigram index on the upper-cased name); the LIMIT bounds the rest.
     """
     words = (query or "").split()

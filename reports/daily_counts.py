@@ -36,7 +36,7 @@ for what the subject tables hold (SUBJECT_SERVES); a filter by organisation, and
 co-subjects and staff groups, count from the cases (an organisation's cases are few; keys by
 organisation, or by pairs of categories, would be nearly as many as the cases).
 
-The triggers are installed by the latest reports migration that changes these tables (0005),
+The triggers are installed by the latest reports migration that changes these tables (0003),
 from this module as it is then; SQLite has no triggers and keeps the tables empty, and reports
 there count live.
 """
@@ -411,7 +411,7 @@ def available() -> bool:
 
 def install() -> None:
     """Create (or replace) the triggers and count everything from the cases. Run by
-    reports migration 0004 and `manage.py rebuild_daily_counts`; nothing on SQLite."""
+    reports migration 0003 and `manage.py rebuild_daily_counts`; nothing on SQLite."""
     if not available():
         return
     with transaction.atomic(), connection.cursor() as cursor:

@@ -17,7 +17,8 @@ class AccessAction(models.TextChoices):
 
 class AccessLogQuerySet(models.QuerySet):
     """Rows are only ever added: bulk updates and deletes are refused here, and on PostgreSQL
-    by a trigger as well (migration 0008), so not even raw SQL can rewrite the record."""
+    by a trigger as well (migration 0005_access_log_append_only), so not even raw SQL can
+    rewrite the record."""
 
     def update(self, **kwargs):
         raise AppendOnlyError("The access log is append-only: rows cannot be changed.")

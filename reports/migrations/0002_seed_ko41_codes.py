@@ -1,14 +1,16 @@
-"""Seed the coded lists from casework/ko41.py. Only missing codes are added, so an
-administrator's edits to a seeded row are never overwritten."""
+"""Seed the KO41 coded lists (casework's Subject, ServiceArea and StaffGroup tables) from
+reports/ko41/codes.py, the one place the national lists and their sources are kept. Only
+missing codes are added, so an administrator's edits to a seeded row are never overwritten,
+and running it again after the lists are corrected adds what is new (ADR 0002)."""
 
 from django.db import migrations
 
-from reports.ko41 import codes as ko41
+from reports.ko41 import codes
 
 TARGETS = (
-    ("Subject", ko41.SUBJECT_AREAS),
-    ("ServiceArea", ko41.SERVICE_AREAS),
-    ("StaffGroup", ko41.PROFESSIONS),
+    ("Subject", codes.SUBJECT_AREAS),
+    ("ServiceArea", codes.SERVICE_AREAS),
+    ("StaffGroup", codes.PROFESSIONS),
 )
 
 
@@ -26,6 +28,6 @@ def seed(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0003_roles")]
+    dependencies = [("reports", "0001_initial"), ("casework", "0002_initial")]
 
     operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

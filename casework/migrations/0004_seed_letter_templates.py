@@ -1,12 +1,10 @@
-"""Seed a default letter template for each kind of letter, in plain English, and let
-administrators add, change and view letter templates (never delete them: switch one off).
+"""Seed a default letter template for each kind of letter, in plain English.
 
 The wording is copied here rather than imported so this migration means the same thing
 whenever it runs. Only missing kinds are added, so an administrator's edits are never
 overwritten. A line starting with "# " is a heading; a blank line starts a new paragraph.
 """
 
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 from django.utils import timezone
 
@@ -193,8 +191,6 @@ They should contact you to acknowledge your complaint. If you do not hear from t
     ),
 }
 
-ADMINISTRATOR_PERMISSIONS = ("add_lettertemplate", "change_lettertemplate", "view_lettertemplate")
-
 
 def seed(apps, schema_editor):
     LetterTemplate = apps.get_model("casework", "LetterTemplate")
@@ -218,42 +214,7 @@ def seed(apps, schema_editor):
         )
 
 
-def grant_administrators(apps, schema_editor):
-    # Permissions are normally made after all migrations; make them now so they can be given.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    admin = Group.objects.filter(name="Administrator").first()
-    if admin is not None:
-        admin.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label="casework", codename__in=ADMINISTRATOR_PERMISSIONS
-            )
-        )
-
-
-def revoke_administrators(apps, schema_editor):
-    Permission = apps.get_model("auth", "Permission")
-    Group = apps.get_model("auth", "Group")
-    admin = Group.objects.filter(name="Administrator").first()
-    if admin is not None:
-        admin.permissions.remove(
-            *Permission.objects.filter(
-                content_type__app_label="casework", codename__in=ADMINISTRATOR_PERMISSIONS
-            )
-        )
-
-
 class Migration(migrations.Migration):
-    dependencies = [
-        ("casework", "0007_letters"),
-        ("casework", "0003_roles"),
-    ]
+    dependencies = [("casework", "0003_roles_and_permissions")]
 
-    operations = [
-        migrations.RunPython(seed, migrations.RunPython.noop),
-        migrations.RunPython(grant_administrators, revoke_administrators),
-    ]
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]

@@ -46,6 +46,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("casework", "0007_access_control_and_retention")]
+    dependencies = [("casework", "0004_seed_letter_templates")]
 
     operations = [migrations.RunPython(create, drop)]
