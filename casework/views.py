@@ -27,12 +27,10 @@ from core.pagination import CappedPaginator
 
 from . import selectors, services
 from .access import (
-    VIEW,
     case_access,
     find_people,
     people_visible_to,
     person_access,
-    record_access,
 )
 from .exceptions import CaseworkError, EditConflict, TransitionNotAllowed
 from .filters import CaseFilter
@@ -193,18 +191,6 @@ def case_list(request):
             "today": timezone.localdate(),
         },
     )
-
-
-def _get_case(request, reference):
-    """Kept for views not yet moved to `@case_access`: scoped fetch, and a recorded view."""
-    try:
-        case = selectors.case_page(request.user, reference)
-    except Case.DoesNotExist:
-        # Out of scope looks the same as missing: no hint that the reference exists.
-        raise Http404("No case with that reference, or it is not one you can see.") from None
-    if request.method == "GET":
-        record_access(request, VIEW, object_type="case", object_id=reference, case=case)
-    return case
 
 
 @case_access(*CASEWORK_ROLES, queryset=selectors.case_page_queryset)

@@ -1,9 +1,9 @@
 """Letter pages: generate a letter from a case, download its PDF, record that it was sent.
 
-Like every casework view: the role is checked (`role_required`) and the case is found only
-within `Case.objects.visible_to(user)`, so a case (or a letter) outside the user's scope is a
-404, the same as a missing one. Refusals from `casework.letters` are shown on the form with
-everything chosen kept.
+Like every view of a case, each is a `@case_access` view: the role checked, the case found
+only within `Case.objects.visible_to(user)` (a case, or a letter, outside the user's scope is
+a 404, the same as a missing one) and the view recorded. Refusals from
+`casework.letters.services` are shown on the form with everything chosen kept.
 """
 
 from django.contrib import messages
@@ -14,36 +14,24 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casework import selectors
+from casework.access import case_access
 from casework.exceptions import CaseworkError
 from casework.letters.forms import GenerateLetterForm, MarkSentForm
 from casework.letters.models import Letter, LetterKind
 from casework.letters.services import generate_letter, mark_letter_sent
-from casework.models import Case, CaseParty, on_visible_cases
-from config.roles import CASEWORK_ROLES, role_required
+from casework.models import Case, CaseParty
+from config.roles import CASEWORK_ROLES
 
 
-def _case(user, reference) -> Case:
-    try:
-        return (
-            Case.objects.visible_to(user)
-            .prefetch_related(
-                Prefetch("parties", queryset=CaseParty.objects.select_related("person"))
-            )
-            .get(reference=reference)
-        )
-    except Case.DoesNotExist:
-        raise Http404("No case with that reference, or it is not one you can see.") from None
+def _with_people(user):
+    parties = CaseParty.objects.select_related("person")
+    return Case.objects.prefetch_related(Prefetch("parties", queryset=parties))
 
 
-def _letter(user, reference, pk) -> Letter:
-    letter = (
-        on_visible_cases(Letter.objects.filter(case__reference=reference), user)
-        .select_related("case", "sent_by")
-        .filter(pk=pk)
-        .first()
-    )
+def _letter(case, pk) -> Letter:
+    letter = case.letters.select_related("case", "sent_by").filter(pk=pk).first()
     if letter is None:
-        raise Http404("No such letter, or it is not one you can see.")
+        raise Http404("No such letter on this case.")
     return letter
 
 
@@ -51,9 +39,8 @@ def _letters_tab(case) -> str:
     return reverse("case_detail", args=[case.reference]) + "#letters"
 
 
-@role_required(*CASEWORK_ROLES)
-def letter_new(request, reference):
-    case = _case(request.user, reference)
+@case_access(*CASEWORK_ROLES, queryset=_with_people)
+def letter_new(request, case):
     people = selectors.people_on_case(case)
     initial = {}
     if request.GET.get("kind") in LetterKind.values:
@@ -87,9 +74,10 @@ def letter_new(request, reference):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def letter_download(request, reference, pk):
-    letter = _letter(request.user, reference, pk)
+# The download itself is recorded by DownloadAuditMiddleware, as every attachment is.
+@case_access(*CASEWORK_ROLES, action=None)
+def letter_download(request, case, pk):
+    letter = _letter(case, pk)
     try:
         handle = letter.pdf.open("rb")
     except FileNotFoundError:
@@ -105,9 +93,9 @@ def letter_download(request, reference, pk):
     return response
 
 
-@role_required(*CASEWORK_ROLES)
-def letter_mark_sent(request, reference, pk):
-    letter = _letter(request.user, reference, pk)
+@case_access(*CASEWORK_ROLES)
+def letter_mark_sent(request, case, pk):
+    letter = _letter(case, pk)
     form = MarkSentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

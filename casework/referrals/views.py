@@ -2,8 +2,9 @@
 back, close; the commissioner's reg 7 decision; the bodies of a reg 9 complaint; and the
 register of open referrals.
 
-Every view checks the role and reaches the case through `Case.objects.visible_to` (via
-selectors.case_page), so a referral on a case the user cannot see is a 404 like a missing one.
+Every view of a case's referrals is a `@case_access` view: the role checked, the case reached
+through `Case.objects.visible_to` (a referral on a case the user cannot see is a 404 like a
+missing one) and the view recorded in the access log.
 """
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from casework import deadlines
+from casework.access import case_access
 from casework.exceptions import CaseworkError
 from casework.referrals import services as referrals
 from casework.referrals.forms import (
@@ -26,12 +28,10 @@ from casework.referrals.forms import (
     SendReferralForm,
 )
 from casework.referrals.models import Referral
-from casework.views import _get_case
 from config.roles import CASEWORK_ROLES, UNIT_WIDE_ROLES, role_required
 
 
-def _get_referral(request, reference, pk):
-    case = _get_case(request, reference)
+def _get_referral(case, pk):
     try:
         referral = (
             Referral.objects.select_related("organisation", "consent_given_by", "case")
@@ -40,16 +40,15 @@ def _get_referral(request, reference, pk):
         )
     except Referral.DoesNotExist:
         raise Http404("No such referral on this case.") from None
-    return case, referral
+    return referral
 
 
 def _back(referral):
     return redirect("referral_detail", reference=referral.case.reference, pk=referral.pk)
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_new(request, reference):
-    case = _get_case(request, reference)
+@case_access(*CASEWORK_ROLES)
+def referral_new(request, case):
     form = NewReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -70,9 +69,9 @@ def referral_new(request, reference):
     return render(request, "casework/referrals/new.html", {"case": case, "form": form})
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_detail(request, reference, pk):
-    case, referral = _get_referral(request, reference, pk)
+@case_access(*CASEWORK_ROLES)
+def referral_detail(request, case, pk):
+    referral = _get_referral(case, pk)
     today = timezone.localdate()
     return render(
         request,
@@ -91,9 +90,9 @@ def referral_detail(request, reference, pk):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_consent(request, reference, pk):
-    case, referral = _get_referral(request, reference, pk)
+@case_access(*CASEWORK_ROLES)
+def referral_consent(request, case, pk):
+    referral = _get_referral(case, pk)
     form = ConsentForm(request.POST or None, case=case)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -119,9 +118,9 @@ def referral_consent(request, reference, pk):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_send(request, reference, pk):
-    case, referral = _get_referral(request, reference, pk)
+@case_access(*CASEWORK_ROLES)
+def referral_send(request, case, pk):
+    referral = _get_referral(case, pk)
     if not referral.has_consent:
         # The send page is not offered without consent; the service refuses it as well.
         messages.error(request, "Record the complainant's consent before sending.")
@@ -149,8 +148,8 @@ def referral_send(request, reference, pk):
     )
 
 
-def _reply_view(request, reference, pk, form_class, template, action, success):
-    case, referral = _get_referral(request, reference, pk)
+def _reply_view(request, case, pk, form_class, template, action, success):
+    referral = _get_referral(case, pk)
     form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,11 +162,11 @@ def _reply_view(request, reference, pk, form_class, template, action, success):
     return render(request, template, {"case": case, "referral": referral, "form": form})
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_acknowledge(request, reference, pk):
+@case_access(*CASEWORK_ROLES)
+def referral_acknowledge(request, case, pk):
     return _reply_view(
         request,
-        reference,
+        case,
         pk,
         AcknowledgementForm,
         "casework/referrals/acknowledge.html",
@@ -178,11 +177,11 @@ def referral_acknowledge(request, reference, pk):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_response(request, reference, pk):
+@case_access(*CASEWORK_ROLES)
+def referral_response(request, case, pk):
     return _reply_view(
         request,
-        reference,
+        case,
         pk,
         ResponseForm,
         "casework/referrals/response.html",
@@ -199,11 +198,11 @@ def referral_response(request, reference, pk):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_close(request, reference, pk):
+@case_access(*CASEWORK_ROLES)
+def referral_close(request, case, pk):
     return _reply_view(
         request,
-        reference,
+        case,
         pk,
         CloseReferralForm,
         "casework/referrals/close.html",
@@ -225,19 +224,18 @@ FILES = {
 }
 
 
-@role_required(*CASEWORK_ROLES)
-def referral_file(request, reference, pk, kind):
-    _, referral = _get_referral(request, reference, pk)
+@case_access(*CASEWORK_ROLES)
+def referral_file(request, case, pk, kind):
+    referral = _get_referral(case, pk)
     field = getattr(referral, FILES.get(kind, ""), None) if kind in FILES else None
     if not field:
         raise Http404("No such document on this referral.")
     return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/")[-1])
 
 
-@role_required(*CASEWORK_ROLES)
-def commissioner_decision(request, reference):
+@case_access(*CASEWORK_ROLES)
+def commissioner_decision(request, case):
     """SI 2009/309 reg 7: handle it ourselves, or pass it to the provider with consent."""
-    case = _get_case(request, reference)
     existing = getattr(case, "commissioner_decision", None)
     initial = {}
     if existing:
@@ -265,10 +263,9 @@ def commissioner_decision(request, reference):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def involved_bodies(request, reference):
+@case_access(*CASEWORK_ROLES)
+def involved_bodies(request, case):
     """SI 2009/309 reg 9: the bodies involved, their parts, the lead, the one response."""
-    case = _get_case(request, reference)
     adding = request.method == "POST" and "produce" not in request.POST
     form = InvolvedBodyForm(request.POST if adding else None)
     if request.method == "POST" and "produce" in request.POST:
@@ -301,9 +298,8 @@ def involved_bodies(request, reference):
     )
 
 
-@role_required(*CASEWORK_ROLES)
-def coordinated_response_file(request, reference):
-    case = _get_case(request, reference)
+@case_access(*CASEWORK_ROLES)
+def coordinated_response_file(request, case):
     lead = case.involved_bodies.filter(is_lead=True).first()
     if lead is None or not lead.coordinated_response:
         raise Http404("No co-ordinated response yet.")
