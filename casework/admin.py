@@ -7,6 +7,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
 from casework.letters.models import LetterTemplate
+from core.history import stamp_reason
 
 from .letters.forms import LetterTemplateAdminForm
 from .models import ServiceArea, StaffGroup, Subject, Team
@@ -46,8 +47,7 @@ class LetterTemplateAdmin(SimpleHistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = form.cleaned_data["change_reason"]
-        obj._history_user = request.user
+        stamp_reason(obj, request.user, form.cleaned_data["change_reason"])
         super().save_model(request, obj, form, change)
 
 

@@ -13,7 +13,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from contacts.models import Channel, Contact, Organisation, Person
-from core.history import save_with_reason
+from core.history import save_with_reason, stamp_reason
 
 from . import deadlines
 from .exceptions import CaseworkError, EditConflict
@@ -334,8 +334,7 @@ def update_case_details(
             )
     for field, value in changes.items():
         setattr(case, field, value)
-    case._change_reason = reason
-    case._history_user = by
+    stamp_reason(case, by, reason)
     if subjects is not None:
         case.subjects.set(subjects)
     if staff_groups is not None:

@@ -14,7 +14,7 @@ from casework.models import Case, CaseParty, StatusChange
 from casework.records.models import DestructionDecision
 from config.roles import ADMINISTRATOR, MANAGER, has_role
 from contacts.models import Contact, Person
-from core.history import save_with_reason
+from core.history import save_with_reason, stamp_reason
 
 REDACTED = "[Destroyed after retention review]"
 
@@ -73,8 +73,7 @@ def update_case_protection(
     case.restricted = restricted
     case.restriction_reason = restriction_reason if restricted else ""
     case.litigation_hold = litigation_hold
-    case._change_reason = reason
-    case._history_user = by
+    stamp_reason(case, by, reason)
     names = set(restricted_to) | ({by} if restricted else set())
     case.restricted_to.set(names if restricted else [])
     case.save()
