@@ -1,6 +1,6 @@
 """`python manage.py import_legacy FILE [--mapping MAPPING.toml] [--dry-run] [--strict]`.
 
-See casework/legacy_import.py for the columns, formats and rules."""
+See casework/legacy/importer.py for the columns, formats and rules."""
 
 import sys
 from pathlib import Path
@@ -132,7 +132,7 @@ def describe(result: ImportReport, report_path: Path) -> list[str]:
             "deadline"
             + (f" ({_by_kind(result.arriving_overdue)})" if overdue else "")
             + ". Old informal cases can arrive resolved: see [closing] in the mapping file "
-            "(casework/legacy_import.py)."
+            "(casework/legacy/importer.py)."
         )
     if result.resolved_as_historic:
         out.append(
