@@ -17,18 +17,17 @@ working days in SQL (`AddMonths`, `WorkingDaysBetween`), and on PostgreSQL the m
 organisation too (`Median`).
 
 Indexes these queries lean on: on PostgreSQL, two covering indexes (casework migration
-0015_report_speed_indexes) give index-only scans of the period: case_report_received_idx,
+0006_postgresql_indexes) give index-only scans of the period: case_report_received_idx,
 (received_on) INCLUDE (kind, restricted, id, organisation_id, service_area_id, team_id), for
 the trends (cases by kind and month, by organisation and service area, and the period's case
 ids hash-joined to the subject and staff group rows); and case_report_complaint_outcome_idx
-(casework 0017), the same key over statutory complaints only (WHERE kind = 'complaint' AND
+(the same migration), the same key over statutory complaints only (WHERE kind = 'complaint' AND
 reg8_exclusion = '') with every compliance column and the outcome, for the compliance and
-providers pages. Contact (contacted_at) (contacts migration
-0002_report_indexes) serves contacts per month as an index-only scan. Elsewhere, and on
-SQLite: (kind, received_on) for period filters, (organisation, received_on) for the provider
-and organisation filters, (status, due_on) for open and overdue, (team, status) and (assignee,
-status) for workload, and (kind, closed_on) for complaints closed in a year (KO41, the annual
-report; casework migration 0007_report_indexes).
+providers pages. Contact (contacted_at) serves contacts per month as an index-only scan.
+Elsewhere, and on SQLite: (kind, received_on) for period filters, (organisation, received_on)
+for the provider and organisation filters, (status, due_on) for open and overdue, (team,
+status) and (assignee, status) for workload, and (kind, closed_on) for complaints closed in a
+year (KO41, the annual report); all declared in Case.Meta.
 """
 
 import datetime as dt
@@ -57,7 +56,7 @@ from django.utils import timezone
 from casework import deadlines
 from casework.models import Case, ServiceArea, StaffGroup, Subject, Team
 from casework.referrals.models import Referral
-from casework.workflow import FINISHED, CaseKind, Outcome, ReferralStatus
+from casework.workflow import FINISHED, REFERRAL_OUTSTANDING, CaseKind, Outcome
 from contacts.models import Contact, Organisation
 
 from . import daily_counts
@@ -828,9 +827,7 @@ def referral_response_times(cases: QuerySet, f: ReportFilters) -> list[dict]:
         "acknowledged_in_time": count_rows(filter=Q(acknowledged_on__lte=F("acknowledgement_due"))),
         "answered": count_rows(filter=answered),
         "answered_in_time": count_rows(filter=Q(response_received_on__lte=F("response_due"))),
-        "outstanding": count_rows(
-            filter=Q(status__in=[ReferralStatus.SENT, ReferralStatus.ACKNOWLEDGED])
-        ),
+        "outstanding": count_rows(filter=Q(status__in=REFERRAL_OUTSTANDING)),
     }
     if median_in_database:
         measures["median_working_days"] = Median(working_days, filter=answered)
