@@ -602,9 +602,9 @@ class Generator:
         ]
 
     def _referral(self, case: dict, person: int, org_id: int, part: str) -> dict:
-        """A referral as the services in casework/referrals.py leave it: each milestone that
-        has happened by today is set, and the status is the last one reached. Consent (by the
-        complainant) always comes before sending, as the database requires."""
+        """A referral as the services in casework/referrals/services.py leave it: each
+        milestone that has happened by today is set, and the status is the last one reached.
+        Consent (by the complainant) always comes before sending, as the database requires."""
         x, today = self.extra, self.today
         received = case["received_on"]
         _, name, email = self.org_details[org_id]

@@ -259,7 +259,7 @@ class Case(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    # The reference in the system the case was imported from (casework/legacy_import.py).
+    # The reference in the system the case was imported from (casework/legacy/importer.py).
     legacy_reference = models.CharField(max_length=50, blank=True)
     # Restricted cases are seen only by the named users (see CaseQuerySet.visible_to).
     restricted = models.BooleanField("restricted to named staff", default=False)

@@ -1,4 +1,5 @@
-"""The five staff roles, as Django groups (created by contacts migration 0002), and the checks.
+"""The five staff roles, as Django groups (created by casework migration
+0003_roles_and_permissions), and the checks.
 
 Every view names the roles that may use it with `role_required`; case data is further scoped
 to the user's teams by `Case.objects.visible_to(user)`. Commissioners see aggregates only: no

@@ -297,7 +297,7 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
-# How many proxies of ours append to X-Forwarded-For (config/client_address.py): the client
+# How many proxies of ours append to X-Forwarded-For (core/client_address.py): the client
 # is that many addresses from the right; anything to the left of it the client could type.
 TRUSTED_PROXY_COUNT = int(
     os.environ.get("TRUSTED_PROXY_COUNT", "1" if env_bool("BEHIND_PROXY") else "0")

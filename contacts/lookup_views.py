@@ -2,7 +2,7 @@
 
 `GET /organisations/lookup/?q=riverside` answers `{"results": [{ods_code, name, type, closed}]}`,
 at most LOOKUP_LIMIT rows, open organisations first. It is for the roles that use the
-organisation pages (`casework.organisation_views`): the casework roles. Commissioners and
+organisation pages (`casework.referrals.organisation_views`): the casework roles. Commissioners and
 administrators are refused, as they are on those pages; their organisation fields (the report
 filters) are plain text inputs that take an ODS code or a name.
 """

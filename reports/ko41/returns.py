@@ -9,7 +9,7 @@ which every row names its organisation, the total last (code TOTAL). Statutory c
 with no organisation recorded are on no return; the unit return counts them so the command
 can say so.
 
-Sections follow NHS England's collection (see `casework.ko41` for the coded lists, their
+Sections follow NHS England's collection (see `reports.ko41.codes` for the coded lists, their
 sources and how far each is verified): organisation; summary (brought forward, new,
 resolved, carried forward); outcome of resolved complaints (upheld, partially upheld, not
 upheld); age of patient; status of complainant; service area (KO41a only); subject area;

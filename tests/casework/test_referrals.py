@@ -1,4 +1,4 @@
-"""Referrals to other organisations (casework/referrals.py): consent first, every refusal,
+"""Referrals to other organisations (casework/referrals/services.py): consent first, every refusal,
 the organisation's deadlines, the pack and the e-mail, replies, chasers, reg 7 and reg 9."""
 
 import datetime as dt

@@ -168,7 +168,7 @@ def test_managers_count_no_restricted_case_they_are_not_named_on(client, manager
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is PostgreSQL's")
 def test_open_cases_are_read_from_the_partial_index_of_unfinished_cases(by):
-    # casework migration 0016 writes FINISHED's statuses into the index's condition; if they
+    # casework migration 0006 writes FINISHED's statuses into the index's condition; if they
     # ever differ, the workload report falls back to reading every case.
     make_case(by, D(2025, 4, 3))
     open_cases = Case.objects.unfinished().values("team").annotate(n=queries.count_rows())
@@ -182,7 +182,7 @@ def test_open_cases_are_read_from_the_partial_index_of_unfinished_cases(by):
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the partial index is PostgreSQL's")
 def test_complaints_by_provider_are_read_from_the_complaint_index_alone(by):
-    # casework migration 0017: the outcome is in the statutory-complaint covering index, so
+    # casework migration 0006: the outcome is in the statutory-complaint covering index, so
     # the providers report counts a year of complaints without reading the case table.
     make_case(by, D(2025, 4, 3), organisation=OrganisationFactory())
     f = ReportFilters(D(2025, 4, 1), D(2025, 9, 30))
