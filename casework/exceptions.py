@@ -1,5 +1,12 @@
 """Domain errors raised by services; views turn them into messages, never HTTP errors."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .selectors import HistoryEntry
+
 
 class CaseworkError(Exception):
     """A request the rules refuse; the message is shown to the user as it is."""
@@ -18,7 +25,7 @@ class EditConflict(CaseworkError):
     """Someone else saved the case after this editor opened it (optimistic locking).
     `changes` are the history entries since (who changed what), for the editor to see."""
 
-    def __init__(self, *, current_version: int, changes: list):
+    def __init__(self, *, current_version: int, changes: list[HistoryEntry]) -> None:
         self.current_version = current_version
         self.changes = changes
         names = sorted({c.by for c in changes}) or ["someone else"]

@@ -5,7 +5,11 @@ row before changing its status, checks the transition (`casework.workflow`), wri
 StatusChange row, records a history change reason, and stores the next deadline.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -23,7 +27,10 @@ from .models import (
     PartyRole,
     ReferenceCounter,
     Relationship,
+    ServiceArea,
+    StaffGroup,
     StatusChange,
+    Subject,
 )
 from .workflow import (
     INITIAL_STATUS,
@@ -32,6 +39,9 @@ from .workflow import (
     Status,
     check_transition,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def next_reference(kind: str, year: int) -> str:
@@ -103,7 +113,7 @@ def refresh_due(case: Case) -> None:
     case.due_on, case.due_action = next_deadline(case)
 
 
-def record_status(case: Case, old: str, new: str, by, at: datetime, reason: str) -> None:
+def record_status(case: Case, old: str, new: str, by: User, at: datetime, reason: str) -> None:
     change = StatusChange(
         case=case, old_status=old, new_status=new, changed_by=by, changed_at=at, reason=reason
     )
@@ -116,10 +126,10 @@ def open_case(
     kind: str,
     received_on: date,
     description: str,
-    by,
+    by: User,
     at: datetime,
     organisation: Organisation | None = None,
-    service_area=None,
+    service_area: ServiceArea | None = None,
     escalated_from: Case | None = None,
     made_orally: bool = False,
     reason: str = "Case opened",
@@ -149,7 +159,7 @@ def open_case(
 
 @transaction.atomic
 def add_party(
-    case: Case, person: Person, role: str, *, by, relationship: str = "", reason: str = ""
+    case: Case, person: Person, role: str, *, by: User, relationship: str = "", reason: str = ""
 ) -> CaseParty:
     """Add a person to a case in a role; adding the same person twice in one role is a no-op."""
     require_reason_if_finished(case, reason)
@@ -179,7 +189,7 @@ def _default_role(kind: str) -> str:
 @transaction.atomic
 def log_contact(
     *,
-    by,
+    by: User,
     at: datetime,
     channel: str,
     contacted_at: datetime,
@@ -189,7 +199,7 @@ def log_contact(
     case: Case | None = None,
     new_case_kind: str | None = None,
     organisation: Organisation | None = None,
-    service_area=None,
+    service_area: ServiceArea | None = None,
     from_organisation: Organisation | None = None,
 ) -> Contact:
     """Log one contact, attached to `case` or to a new case of `new_case_kind`.
@@ -200,9 +210,9 @@ def log_contact(
     """
     if contacted_at > at:
         raise CaseworkError("The contact cannot have happened in the future.")
-    if case is None and new_case_kind is None:
-        raise CaseworkError("Choose a case for the contact, or open a new one.")
     if case is None:
+        if new_case_kind is None:
+            raise CaseworkError("Choose a case for the contact, or open a new one.")
         case = open_case(
             kind=new_case_kind,
             received_on=timezone.localdate(contacted_at),
@@ -240,7 +250,7 @@ def log_contact(
 
 
 @transaction.atomic
-def create_person(*, by, reason: str = "Person added", **fields) -> Person:
+def create_person(*, by: User, reason: str = "Person added", **fields: Any) -> Person:
     person = Person(**fields)
     person.full_clean()
     save_with_reason(person, by, reason)
@@ -249,7 +259,7 @@ def create_person(*, by, reason: str = "Person added", **fields) -> Person:
 
 @transaction.atomic
 def change_status(
-    case: Case, new_status: str, *, by, at: datetime, reason: str, outcome: str = ""
+    case: Case, new_status: str, *, by: User, at: datetime, reason: str, outcome: str = ""
 ) -> Case:
     """Move a case to `new_status` if its kind allows it from where it is now."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -305,12 +315,12 @@ EDITABLE_FIELDS = ("description", "organisation", "service_area", "team", "assig
 def update_case_details(
     case: Case,
     *,
-    by,
+    by: User,
     reason: str,
-    subjects=None,
-    staff_groups=None,
+    subjects: Iterable[Subject] | None = None,
+    staff_groups: Iterable[StaffGroup] | None = None,
     expected_version: int | None = None,
-    **changes,
+    **changes: Any,
 ) -> Case:
     """Edit a case's details and coding, with the reason recorded in its history.
 
@@ -345,7 +355,7 @@ def update_case_details(
 
 
 @transaction.atomic
-def escalate_to_complaint(case: Case, *, by, at: datetime, reason: str) -> Case:
+def escalate_to_complaint(case: Case, *, by: User, at: datetime, reason: str) -> Case:
     """Escalate a PALS concern to a formal complaint: the concern is marked escalated and a
     new complaint, linked to it and with the same people, starts its own clock on the day of
     escalation (its received date), so the 3-working-day acknowledgement runs from then."""

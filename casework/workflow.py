@@ -39,13 +39,20 @@ Referral states (a complaint, or part of one, passed to another organisation):
 - **closed** — finished, with the outcome recorded (before a response only with a reason).
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from config.roles import MANAGER, has_role
 
 from .exceptions import RoleNotAllowed, TransitionNotAllowed
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 class CaseKind(models.TextChoices):
@@ -128,7 +135,7 @@ class Reg8Exclusion(models.TextChoices):
     FOI_OR_SAR = "foi_or_sar", "About a subject access or freedom of information request"
 
 
-_INFORMAL = {
+_INFORMAL: dict[str, set[str]] = {
     Status.OPEN: {Status.RESOLVED},
     Status.RESOLVED: {Status.OPEN},
 }
@@ -156,11 +163,16 @@ class Action:
     moves_to: frozenset[str] = frozenset()
     roles: frozenset[str] = frozenset()
 
-    def allowed_for(self, user) -> bool:
+    def allowed_for(self, user: User | AnonymousUser) -> bool:
         return not self.roles or has_role(user, *self.roles)
 
 
-def _action(does, allowed_from, moves_to=(), roles=()) -> Action:
+def _action(
+    does: str,
+    allowed_from: Iterable[str],
+    moves_to: Iterable[str] = (),
+    roles: Iterable[str] = (),
+) -> Action:
     return Action(does, frozenset(allowed_from), frozenset(moves_to), frozenset(roles))
 
 
@@ -231,7 +243,7 @@ COMPLAINT_ACTIONS: dict[str, Action] = {
 }
 
 
-def _moves(actions: dict[str, Action], states) -> dict[str, set[str]]:
+def _moves(actions: dict[str, Action], states: Iterable[str]) -> dict[str, set[str]]:
     """{state: states some action moves it to}, every state listed (staying put is no move)."""
     return {
         state: {
@@ -280,7 +292,7 @@ def allowed_next(kind: str, status: str) -> set[str]:
     return set(TRANSITIONS.get(kind, {}).get(status, set()))
 
 
-def _label(choices, value: str) -> str:
+def _label(choices: type[models.TextChoices], value: str) -> str:
     return choices(value).label.lower() if value in choices.values else value
 
 
@@ -294,7 +306,7 @@ def check_transition(kind: str, old: str, new: str) -> None:
         )
 
 
-def check_action(name: str, status: str, user) -> Action:
+def check_action(name: str, status: str, user: User) -> Action:
     """The complaint action `name`, if a complaint that is `status` allows it and `user`'s
     role may take it; otherwise RoleNotAllowed or TransitionNotAllowed, in plain words."""
     action = COMPLAINT_ACTIONS[name]

@@ -15,6 +15,7 @@ colleague out from elsewhere.
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
 def _address(text: str) -> str | None:
@@ -24,7 +25,7 @@ def _address(text: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str | None:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address, or None when nothing trustworthy is known.
 
     A header shorter than the proxy chain, or an entry that is not an address, means the

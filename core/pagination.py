@@ -8,27 +8,47 @@ next link shown only while a further row exists (the page fetches one row more t
 shows). Narrowing the filter brings back the exact count.
 """
 
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 COUNT_CAP = 10_000
 
+# Paginator and Page are generic only in django-stubs (not at run time, as nothing calls
+# django_stubs_ext.monkeypatch), so these paginate rows of any type.
+
 
 class CappedPage(Page):
-    def __init__(self, object_list, number, paginator, has_more: bool):
+    def __init__(
+        self,
+        object_list: Sequence[Any],
+        number: int,
+        paginator: Paginator,
+        has_more: bool,
+    ) -> None:
         super().__init__(object_list, number, paginator)
         self.has_more = has_more
 
-    def has_next(self):
+    def has_next(self) -> bool:
         return self.has_more
 
-    def end_index(self):
+    def end_index(self) -> int:
         return self.start_index() + len(self.object_list) - 1
 
 
 class CappedPaginator(Paginator):
-    def __init__(self, object_list, per_page, cap: int | None = None, **kwargs):
+    def __init__(
+        self,
+        object_list: QuerySet[Any] | Sequence[Any],
+        per_page: int | str,
+        cap: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(object_list, per_page, **kwargs)
         self.cap = cap if cap is not None else COUNT_CAP
 
@@ -43,7 +63,7 @@ class CappedPaginator(Paginator):
         """True when there are more rows than were counted: the total is not known."""
         return self.count > self.cap
 
-    def validate_number(self, number):
+    def validate_number(self, number: int | float | str) -> int:
         if not self.capped:
             return super().validate_number(number)
         try:
@@ -54,7 +74,7 @@ class CappedPaginator(Paginator):
             raise EmptyPage("That page number is less than 1.")
         return number
 
-    def page(self, number):
+    def page(self, number: int | float | str) -> Page:
         number = self.validate_number(number)
         if not self.capped:
             return super().page(number)
@@ -64,7 +84,10 @@ class CappedPaginator(Paginator):
             raise EmptyPage("That page contains no results.")
         return CappedPage(rows[: self.per_page], number, self, has_more=len(rows) > self.per_page)
 
-    def get_page(self, number):
+    def get_page(self, number: int | float | str | None) -> Page:
+        if number is None:
+            # No page asked for: the first, as PageNotAnInteger below would give.
+            return self.page(1)
         try:
             return self.page(number)
         except PageNotAnInteger:

@@ -5,10 +5,12 @@ templates/pdf/base_letter.html). No network is touched: `url_fetcher` refuses an
 is not a data: URL, so a template can never make the server fetch a remote resource.
 """
 
+from typing import Any
+
 from django.template.loader import render_to_string
 
 
-def _no_network(url, *args, **kwargs):
+def _no_network(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     if url.startswith("data:"):
         from weasyprint.urls import default_url_fetcher
 
@@ -23,6 +25,6 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, url_fetcher=_no_network).write_pdf()
 
 
-def render_pdf(template_name: str, context: dict) -> bytes:
+def render_pdf(template_name: str, context: dict[str, Any]) -> bytes:
     """Render a Django template to PDF bytes."""
     return html_to_pdf(render_to_string(template_name, context))

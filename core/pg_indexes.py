@@ -9,12 +9,14 @@ left invalid by an interrupted build is dropped and built again.
 """
 
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 
 
 def postgres_indexes(indexes: dict[str, str]) -> migrations.RunPython:
     """A migration operation creating `{name: "table USING ... (expression opclass)"}`."""
 
-    def create(apps, schema_editor):
+    def create(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -30,7 +32,7 @@ def postgres_indexes(indexes: dict[str, str]) -> migrations.RunPython:
         for name, target in indexes.items():
             schema_editor.execute(f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {target}")
 
-    def drop(apps, schema_editor):
+    def drop(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
         if schema_editor.connection.vendor != "postgresql":
             return
         for name in indexes:

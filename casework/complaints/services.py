@@ -3,7 +3,10 @@ allows (see workflow.COMPLAINT_ACTIONS). Each locks the case, checks the action 
 table (the complaint's state and the user's role), applies the rule it implements, records
 its milestone fields, a StatusChange row when the status moves, and the next deadline."""
 
+from __future__ import annotations
+
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -32,10 +35,13 @@ from casework.workflow import (
 )
 from core.history import save_with_reason
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 # ---------------------------------------------------------------------------------------
 
 
-def _locked_complaint(case: Case, action: str, by) -> Case:
+def _locked_complaint(case: Case, action: str, by: User) -> Case:
     """The complaint, its row locked, if the workflow table lets `by` take `action` on it
     now (workflow.COMPLAINT_ACTIONS: the states it is allowed from, and the roles)."""
     case = Case.objects.select_for_update().get(pk=case.pk)
@@ -45,7 +51,7 @@ def _locked_complaint(case: Case, action: str, by) -> Case:
     return case
 
 
-def _move(case: Case, new: str, *, by, at: datetime, reason: str) -> None:
+def _move(case: Case, new: str, *, by: User, at: datetime, reason: str) -> None:
     old = case.status
     check_transition(case.kind, old, new)
     case.status = new
@@ -61,7 +67,7 @@ def _not_future(day: date, at: datetime, what: str) -> None:
 
 @transaction.atomic
 def record_time_limit(
-    case: Case, *, event_date: date, became_aware_on: date | None, by, at: datetime
+    case: Case, *, event_date: date, became_aware_on: date | None, by: User, at: datetime
 ) -> Case:
     """Record when the matter happened and when the complainant became aware of it, and
     flag the complaint if it came in after the 12-month time limit (SI 2009/309 reg 12(1))."""
@@ -86,7 +92,9 @@ def record_time_limit(
 
 
 @transaction.atomic
-def decide_time_limit(case: Case, *, take_forward: bool, reasons: str, by, at: datetime) -> Case:
+def decide_time_limit(
+    case: Case, *, take_forward: bool, reasons: str, by: User, at: datetime
+) -> Case:
     """SI 2009/309 reg 12(2): take a late complaint forward only when the complainant had good
     reasons for the delay and it is still possible to investigate it effectively and fairly.
     Refusing closes the complaint as not taken forward; the out-of-time letter explains why."""
@@ -120,7 +128,7 @@ def acknowledge(
     method: str,
     discussion_offered: bool,
     discussion_held: bool,
-    by,
+    by: User,
     at: datetime,
     response_due: date | None = None,
     agreed_with_complainant: bool = False,
@@ -156,7 +164,7 @@ def acknowledge(
     return case
 
 
-def _set_response_due(case: Case, due: date, agreed: bool, by, at: datetime) -> None:
+def _set_response_due(case: Case, due: date, agreed: bool, by: User, at: datetime) -> None:
     if due <= case.received_on:
         raise CaseworkError("The response date must be after the complaint was received.")
     case.response_due = due
@@ -167,7 +175,7 @@ def _set_response_due(case: Case, due: date, agreed: bool, by, at: datetime) -> 
 
 @transaction.atomic
 def set_response_period(
-    case: Case, *, due: date, agreed_with_complainant: bool, reason: str, by, at: datetime
+    case: Case, *, due: date, agreed_with_complainant: bool, reason: str, by: User, at: datetime
 ) -> Case:
     """Set or extend the response period (SI 2009/309 regs 13(3)-(4), 14(4)).
 
@@ -232,7 +240,7 @@ def record_consent(
     consent: str,
     method: str,
     on: date,
-    by,
+    by: User,
     at: datetime,
     best_interests_confirmed: bool | None = None,
     notes: str = "",
@@ -260,7 +268,7 @@ def record_consent(
 
 
 @transaction.atomic
-def start_investigation(case: Case, *, by, at: datetime) -> Case:
+def start_investigation(case: Case, *, by: User, at: datetime) -> Case:
     """Move an acknowledged (or reopened) complaint into investigation. A complaint made on
     someone's behalf cannot progress until consent, or the reason it is not needed, is
     recorded (SI 2009/309 reg 5)."""
@@ -280,7 +288,7 @@ def start_investigation(case: Case, *, by, at: datetime) -> Case:
 
 @transaction.atomic
 def record_findings(
-    case: Case, *, findings: str, actions_agreed: str, learning: str, by, at: datetime
+    case: Case, *, findings: str, actions_agreed: str, learning: str, by: User, at: datetime
 ) -> Case:
     case = _locked_complaint(case, "findings", by)
     case.findings, case.actions_agreed, case.learning = findings, actions_agreed, learning
@@ -302,7 +310,7 @@ def missing_response_sections(case: Case) -> list[str]:
 
 @transaction.atomic
 def draft_response(
-    case: Case, *, how_considered: str, conclusions: str, actions: str, by, at: datetime
+    case: Case, *, how_considered: str, conclusions: str, actions: str, by: User, at: datetime
 ) -> Case:
     """Record the draft response. Every section reg 14(2) requires must be written."""
     case = _locked_complaint(case, "draft-response", by)
@@ -320,14 +328,14 @@ def draft_response(
 
 
 @transaction.atomic
-def submit_for_approval(case: Case, *, by, at: datetime) -> Case:
+def submit_for_approval(case: Case, *, by: User, at: datetime) -> Case:
     case = _locked_complaint(case, "submit", by)
     _move(case, Status.AWAITING_APPROVAL, by=by, at=at, reason="Sent for approval")
     return case
 
 
 @transaction.atomic
-def approve_response(case: Case, *, by, at: datetime) -> Case:
+def approve_response(case: Case, *, by: User, at: datetime) -> Case:
     """A complaints manager approves the response for signature (reg 14(2): signed by the
     responsible person)."""
     case = _locked_complaint(case, "approve", by)
@@ -340,7 +348,7 @@ def approve_response(case: Case, *, by, at: datetime) -> Case:
 
 
 @transaction.atomic
-def return_for_changes(case: Case, *, reason: str, by, at: datetime) -> Case:
+def return_for_changes(case: Case, *, reason: str, by: User, at: datetime) -> Case:
     """A complaints manager sends the draft back to be changed; its approval is withdrawn."""
     case = _locked_complaint(case, "return", by)
     if not reason.strip():
@@ -351,7 +359,7 @@ def return_for_changes(case: Case, *, reason: str, by, at: datetime) -> Case:
 
 
 @transaction.atomic
-def send_response(case: Case, *, outcome: str, sent_on: date, by, at: datetime) -> Case:
+def send_response(case: Case, *, outcome: str, sent_on: date, by: User, at: datetime) -> Case:
     """Record that the approved, signed response was sent and close the complaint with its
     outcome; record whether it was within the response period (regs 14, 16)."""
     case = _locked_complaint(case, "send-response", by)
@@ -389,7 +397,7 @@ CLOSING_OUTCOMES = {Outcome.WITHDRAWN, Outcome.NOT_TAKEN_FORWARD}
 
 @transaction.atomic
 def close_without_response(
-    case: Case, *, outcome: str, reason: str, by, at: datetime, reg8_exclusion: str = ""
+    case: Case, *, outcome: str, reason: str, by: User, at: datetime, reg8_exclusion: str = ""
 ) -> Case:
     """Close a complaint that is withdrawn or not taken forward, with the reason (for a reg 8
     exclusion, which one)."""
@@ -407,7 +415,7 @@ def close_without_response(
 
 @transaction.atomic
 def resolve_oral_complaint(
-    case: Case, *, resolved_on: date, by, at: datetime, note: str = ""
+    case: Case, *, resolved_on: date, by: User, at: datetime, note: str = ""
 ) -> Case:
     """SI 2009/309 reg 8(1)(b): an oral complaint resolved to the complainant's satisfaction
     not later than the next working day is recorded as resolved and is not a statutory
@@ -439,7 +447,7 @@ def resolve_oral_complaint(
 
 
 @transaction.atomic
-def reopen_complaint(case: Case, *, reason: str, by, at: datetime) -> Case:
+def reopen_complaint(case: Case, *, reason: str, by: User, at: datetime) -> Case:
     """The complainant came back after the response: reopen for further investigation."""
     case = _locked_complaint(case, "reopen", by)
     if not reason.strip():
@@ -451,7 +459,7 @@ def reopen_complaint(case: Case, *, reason: str, by, at: datetime) -> Case:
 
 
 @transaction.atomic
-def record_holding_letter(case: Case, *, sent_on: date, by, at: datetime) -> Case:
+def record_holding_letter(case: Case, *, sent_on: date, by: User, at: datetime) -> Case:
     """SI 2009/309 reg 14(4): record that the letter explaining why there is no response yet
     was sent."""
     case = _locked_complaint(case, "holding-letter", by)
@@ -466,7 +474,7 @@ def record_ombudsman(
     case: Case,
     *,
     referred_on: date,
-    by,
+    by: User,
     at: datetime,
     decision: str = "",
     decision_on: date | None = None,

@@ -19,10 +19,14 @@ commit that fails after the mail server accepted the message: that user may get 
 twice, which we prefer to a digest silently lost.
 """
 
+from __future__ import annotations
+
 import logging
 import smtplib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -37,6 +41,10 @@ from casework.digest.models import DigestDelivery
 from casework.models import Case
 from casework.workflow import CaseKind
 from config.roles import CUSTOMER_CARE, INVESTIGATOR, MANAGER, has_role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.db.models import QuerySet
 
 logger = logging.getLogger(__name__)
 
@@ -80,7 +88,7 @@ class DigestLine:
 
 @dataclass(frozen=True)
 class Digest:
-    user: object
+    user: User
     today: date
     lines: tuple[DigestLine, ...]
 
@@ -96,7 +104,7 @@ class Digest:
         return [line for line in self.lines if not line.is_overdue]
 
 
-def digest_for(user, today: date) -> Digest:
+def digest_for(user: User, today: date) -> Digest:
     """The user's unfinished cases that are overdue or due within the next two working days,
     soonest first: their assigned cases, or every case in the unit for a complaints manager."""
     horizon = deadlines.add_working_days(today, DUE_SOON_WORKING_DAYS)
@@ -119,7 +127,7 @@ def digest_for(user, today: date) -> Digest:
     return Digest(user=user, today=today, lines=lines)
 
 
-def digest_recipients(today: date):
+def digest_recipients(today: date) -> QuerySet[User]:
     """Active users in a casework role with an e-mail address and no digest sent `today`."""
     return (
         get_user_model()
@@ -161,14 +169,18 @@ def _short_date(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def _sections(overdue, due_soon):
+def _sections(
+    overdue: Sequence[DigestLine], due_soon: Sequence[DigestLine]
+) -> list[tuple[str, Sequence[DigestLine]]]:
     return [
         (f"Overdue ({len(overdue)})", overdue),
         (f"Due in the next {DUE_SOON_WORKING_DAYS} working days ({len(due_soon)})", due_soon),
     ]
 
 
-def _plain_text(digest: Digest, overdue, due_soon) -> str:
+def _plain_text(
+    digest: Digest, overdue: Sequence[DigestLine], due_soon: Sequence[DigestLine]
+) -> str:
     out = [f"Case deadlines for {_long_date(digest.today)}", ""]
     for heading, lines in _sections(overdue, due_soon):
         if not lines:
@@ -185,7 +197,7 @@ def _plain_text(digest: Digest, overdue, due_soon) -> str:
     return "\n".join(out)
 
 
-def _html(digest: Digest, overdue, due_soon) -> str:
+def _html(digest: Digest, overdue: Sequence[DigestLine], due_soon: Sequence[DigestLine]) -> str:
     parts = [
         mark_safe('<!DOCTYPE html>\n<html lang="en-GB">\n<body>'),
         format_html("<h1>Case deadlines for {}</h1>", _long_date(digest.today)),
@@ -222,7 +234,7 @@ def _html(digest: Digest, overdue, due_soon) -> str:
     return "\n".join(parts)
 
 
-def send_digest(user, today: date, *, now: datetime) -> bool:
+def send_digest(user: User, today: date, *, now: datetime) -> bool:
     """Send `user` their digest for `today` unless it is empty or already sent; True if sent.
 
     The delivery row is created, and the message sent, inside one transaction: an error from

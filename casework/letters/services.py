@@ -13,10 +13,14 @@ starting with "# " is a heading, a blank line starts a new paragraph; it is esca
 laid out as HTML for WeasyPrint (templates/pdf/letter.html).
 """
 
+from __future__ import annotations
+
 import logging
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -32,6 +36,9 @@ from casework.workflow import ContactMethod
 from contacts.models import Person
 from core.history import save_with_reason
 from core.pdf import render_pdf
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -139,7 +146,7 @@ def _person_in_role(case: Case, role: str) -> Person | None:
     return party.person if party else None
 
 
-def _user_name(user) -> str:
+def _user_name(user: User | None) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
@@ -161,10 +168,18 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def letter_context(case: Case, kind: str, *, recipient: Person, by, at: datetime, extra=None):
+def letter_context(
+    case: Case,
+    kind: str,
+    *,
+    recipient: Person,
+    by: User,
+    at: datetime,
+    extra: Mapping[str, object] | None = None,
+) -> dict[str, str]:
     """The placeholders' values for this case: plain strings only."""
-    extra = {k: str(v).strip() for k, v in (extra or {}).items() if v is not None}
-    unknown = set(extra) - EXTRA_KEYS
+    details = {k: str(v).strip() for k, v in (extra or {}).items() if v is not None}
+    unknown = set(details) - EXTRA_KEYS
     if unknown:
         raise ValueError(f"Unknown letter details: {', '.join(sorted(unknown))}")
     patient = _person_in_role(case, PartyRole.PATIENT)
@@ -175,17 +190,17 @@ def letter_context(case: Case, kind: str, *, recipient: Person, by, at: datetime
         if case.event_date
         else None
     )
-    reason = extra.get("reason", "")
+    reason = details.get("reason", "")
     if kind == LetterKind.OUT_OF_TIME and not reason:
         reason = case.time_limit_reasons.strip()
-    referred_to_name = extra.get("referred_to_name", "")
-    referred_to_address = extra.get("referred_to_address", "")
+    referred_to_name = details.get("referred_to_name", "")
+    referred_to_address = details.get("referred_to_address", "")
     if kind == LetterKind.REFERRAL_NOTICE and not referred_to_name and case.organisation:
         referred_to_name = case.organisation.name
         referred_to_address = case.organisation.complaints_contact_address or "\n".join(
             part for part in (case.organisation.address, case.organisation.postcode) if part
         )
-    signatory = by
+    signatory: User | None = by
     if kind == LetterKind.FINAL_RESPONSE and case.response_approved_by_id:
         signatory = case.response_approved_by
     return {
@@ -213,7 +228,7 @@ def letter_context(case: Case, kind: str, *, recipient: Person, by, at: datetime
     }
 
 
-def render_letter_text(template: LetterTemplate, context: dict) -> str:
+def render_letter_text(template: LetterTemplate, context: dict[str, str]) -> str:
     """Render an administrator's template; a mistake in it is a CaseworkError naming it."""
     fix = "An administrator needs to correct it in the admin (Letter templates)."
     try:
@@ -247,7 +262,13 @@ def check_template_body(body: str) -> None:
 
 @transaction.atomic
 def generate_letter(
-    case: Case, kind: str, *, recipient: Person, by, at: datetime, extra: dict | None = None
+    case: Case,
+    kind: str,
+    *,
+    recipient: Person,
+    by: User,
+    at: datetime,
+    extra: Mapping[str, object] | None = None,
 ) -> Letter:
     """Render the active template of `kind` for `recipient` on `case`, make the PDF and keep it.
 
@@ -326,7 +347,7 @@ def generate_letter(
 
 @transaction.atomic
 def mark_letter_sent(
-    letter: Letter, *, by, at: datetime, method: str, sent_on: date | None = None
+    letter: Letter, *, by: User, at: datetime, method: str, sent_on: date | None = None
 ) -> Letter:
     """Record that a letter went out, how and on which day (today unless given)."""
     letter = Letter.objects.select_for_update().select_related("case").get(pk=letter.pk)

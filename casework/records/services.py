@@ -4,7 +4,11 @@ subject access export. Writes follow the services' pattern (one function per act
 docs/decisions/0007-retention-and-destruction.md.
 """
 
+from __future__ import annotations
+
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import Q
@@ -15,6 +19,9 @@ from casework.records.models import DestructionDecision
 from config.roles import ADMINISTRATOR, MANAGER, has_role
 from contacts.models import Contact, Person
 from core.history import save_with_reason, stamp_reason
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 REDACTED = "[Destroyed after retention review]"
 
@@ -54,10 +61,10 @@ def update_case_protection(
     *,
     restricted: bool,
     restriction_reason: str,
-    restricted_to,
+    restricted_to: Iterable[User],
     litigation_hold: bool,
     reason: str,
-    by,
+    by: User,
     at: datetime,
 ) -> Case:
     """Restrict a case to named staff (staff complainant, VIP, safeguarding), or lift the
@@ -81,7 +88,7 @@ def update_case_protection(
 
 
 @transaction.atomic
-def destroy_case(case: Case, *, by, at: datetime, reason: str) -> DestructionDecision:
+def destroy_case(case: Case, *, by: User, at: datetime, reason: str) -> DestructionDecision:
     """Destroy a case's personal data after its retention period (NHS Records Management Code
     of Practice: complaint files 10 years after closure, then reviewed; nothing destroyed
     without a recorded decision).
@@ -101,6 +108,8 @@ def destroy_case(case: Case, *, by, at: datetime, reason: str) -> DestructionDec
             f"{case.reference} is not due for destruction: it is still within its retention "
             "period, under litigation hold, or already destroyed."
         )
+    # past_retention lists only cases with a closing date, and the row is locked.
+    assert case.closed_on is not None
     person_ids = set(CaseParty.objects.filter(case=case).values_list("person_id", flat=True)) | set(
         Contact.objects.filter(case=case, person__isnull=False).values_list("person", flat=True)
     )
@@ -188,7 +197,7 @@ def _letters(case: Case) -> list[dict]:
     return rows
 
 
-def subject_access_data(person: Person, user) -> dict:
+def subject_access_data(person: Person, user: User) -> dict[str, object]:
     """Everything held about one person, for a subject access request (UK GDPR art. 15):
     their record and its history, and each case they are party to or made a contact on,
     with their part in it and the contacts. Cases restricted to named staff that `user` is

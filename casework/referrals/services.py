@@ -29,6 +29,7 @@ import logging
 import smtplib
 from datetime import date, datetime
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -60,6 +61,10 @@ from contacts.models import Organisation, Person
 from contacts.validators import normalise_ods_code
 from core.history import save_with_reason
 from core.pdf import render_pdf
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+    from django.core.files.uploadedfile import UploadedFile
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +118,7 @@ def _check_can_receive(org: Organisation, *, need_email: bool) -> None:
 
 @transaction.atomic
 def update_complaints_contact(
-    org: Organisation, *, name: str, email: str, address: str, by, reason: str
+    org: Organisation, *, name: str, email: str, address: str, by: User, reason: str
 ) -> Organisation:
     """Staff keep each organisation's complaints contact; the reason goes in its history."""
     if not reason.strip():
@@ -149,7 +154,9 @@ def _move(referral: Referral, new: str) -> None:
     referral.status = new
 
 
-def _same_part_exists(case: Case, org: Organisation, part: str, exclude_pk=None) -> bool:
+def _same_part_exists(
+    case: Case, org: Organisation, part: str, exclude_pk: int | None = None
+) -> bool:
     qs = Referral.objects.filter(case=case, organisation=org, part__iexact=part)
     if exclude_pk:
         qs = qs.exclude(pk=exclude_pk)
@@ -158,7 +165,7 @@ def _same_part_exists(case: Case, org: Organisation, part: str, exclude_pk=None)
 
 @transaction.atomic
 def start_referral(
-    case: Case, *, organisation: Organisation | str, part: str, by, at: datetime
+    case: Case, *, organisation: Organisation | str, part: str, by: User, at: datetime
 ) -> Referral:
     """Plan a referral of `part` of the case ("all" for the whole complaint) to an
     organisation, given as an Organisation or its ODS code. Nothing is sent: consent first."""
@@ -199,7 +206,7 @@ def record_consent(
     method: str,
     given_on: date,
     scope: str,
-    by,
+    by: User,
     at: datetime,
 ) -> Referral:
     """Record the complainant's consent to share the complaint with this referral's
@@ -268,7 +275,7 @@ def _pack_context(referral: Referral, today: date) -> dict:
 
 @transaction.atomic
 def send_referral(
-    referral: Referral, *, by, at: datetime, response_due: date | None = None
+    referral: Referral, *, by: User, at: datetime, response_due: date | None = None
 ) -> Referral:
     """Send the referral pack to the organisation's complaints contact, store the pack and the
     complainant's letter on the referral, and set the organisation's deadlines.
@@ -352,7 +359,7 @@ def _check_reply_date(referral: Referral, day: date | None, at: datetime, what: 
 
 @transaction.atomic
 def record_provider_acknowledgement(
-    referral: Referral, *, acknowledged_on: date, by, at: datetime
+    referral: Referral, *, acknowledged_on: date, by: User, at: datetime
 ) -> Referral:
     referral = _lock(referral)
     if not _allows(referral, "acknowledge"):
@@ -366,11 +373,13 @@ def record_provider_acknowledgement(
     return referral
 
 
-def validate_response_document(upload) -> None:
+def validate_response_document(upload: UploadedFile | None) -> None:
     """A response document must be a PDF, Word, OpenDocument, RTF or text file of at most
     10 MB, and its contents must match its name (a renamed program is refused)."""
     if upload is None:
         return
+    # An upload always has both (Django's upload handlers set them); a bare File may not.
+    assert upload.name is not None and upload.size is not None
     suffix = PurePath(upload.name).suffix.lower()
     if suffix not in RESPONSE_DOCUMENT_TYPES:
         raise CaseworkError(
@@ -397,9 +406,9 @@ def record_provider_response(
     *,
     received_on: date,
     summary: str,
-    by,
+    by: User,
     at: datetime,
-    document=None,
+    document: UploadedFile | None = None,
     outcome: str = "",
 ) -> Referral:
     """The organisation's response came back: when, what it says, and the document."""
@@ -419,6 +428,7 @@ def record_provider_response(
     referral.response_summary = summary.strip()
     referral.outcome = outcome
     if document is not None:
+        assert document.name is not None  # validate_response_document saw it
         suffix = PurePath(document.name).suffix.lower()
         referral.response_document.save(
             f"response-{referral.case.reference}-{referral.pk}{suffix}", document, save=False
@@ -429,7 +439,9 @@ def record_provider_response(
 
 
 @transaction.atomic
-def close_referral(referral: Referral, *, outcome: str, reason: str, by, at: datetime) -> Referral:
+def close_referral(
+    referral: Referral, *, outcome: str, reason: str, by: User, at: datetime
+) -> Referral:
     """Finish a referral with its outcome. One still awaiting a response can be closed only
     with a reason (e.g. the complaint was withdrawn)."""
     referral = _lock(referral)
@@ -452,7 +464,7 @@ def close_referral(referral: Referral, *, outcome: str, reason: str, by, at: dat
 # --- The daily chase -----------------------------------------------------------------------
 
 
-def _case_owner(case: Case):
+def _case_owner(case: Case) -> User | None:
     return case.assignee or case.opened_by
 
 
@@ -497,6 +509,7 @@ def chase_referral(referral: Referral, today: date, *, now: datetime) -> bool:
             if kind == ChaserKind.ACKNOWLEDGEMENT
             else (referral.response_due)
         )
+        assert due is not None  # _chaser_kind names a kind only when its due date is set
         context = {
             "referral": referral,
             "kind": kind,
@@ -558,7 +571,7 @@ def record_commissioner_decision(
     decision: str,
     complainant_consents: bool,
     reasons: str,
-    by,
+    by: User,
     at: datetime,
 ) -> CommissionerDecision:
     """SI 2009/309 reg 7: the commissioner asked the complainant whether details may go to
@@ -592,7 +605,7 @@ def record_commissioner_decision(
 
 @transaction.atomic
 def set_involved_body(
-    case: Case, *, organisation: Organisation, part: str, is_lead: bool, by
+    case: Case, *, organisation: Organisation, part: str, is_lead: bool, by: User
 ) -> CaseOrganisation:
     """Record a body involved in the complaint and its part; making one the lead makes the
     others not (SI 2009/309 reg 9: the bodies agree which one leads)."""
@@ -616,7 +629,7 @@ def set_involved_body(
 
 
 @transaction.atomic
-def produce_coordinated_response(case: Case, *, by, at: datetime) -> CaseOrganisation:
+def produce_coordinated_response(case: Case, *, by: User, at: datetime) -> CaseOrganisation:
     """Bring each body's part and its response together in one co-ordinated response PDF
     from the lead body (reg 9), stored on the lead's row."""
     bodies = list(case.involved_bodies.select_related("organisation"))
@@ -629,9 +642,9 @@ def produce_coordinated_response(case: Case, *, by, at: datetime) -> CaseOrganis
     }
     sections = [{"body": body, "referral": referrals.get(body.organisation_id)} for body in bodies]
     missing = [
-        s["body"].organisation.name
-        for s in sections
-        if s["referral"] is None and not (s["body"].is_lead)
+        body.organisation.name
+        for body in bodies
+        if body.organisation_id not in referrals and not body.is_lead
     ]
     if missing:
         raise CaseworkError(

@@ -6,8 +6,11 @@ One function per action, taking the acting user and the time, like `casework.ser
 locks the contact row and refuses a contact someone else has already dealt with.
 """
 
+from __future__ import annotations
+
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -23,8 +26,11 @@ from casework.exceptions import CaseworkError
 from casework.models import Case, PartyRole, Relationship
 from casework.workflow import REFERENCE_PREFIX, CaseKind
 from config.roles import MANAGER
-from contacts.models import ALERT_PRIORITIES, Contact, Person, Priority, TriageStatus
+from contacts.models import ALERT_PRIORITIES, Contact, Organisation, Person, Priority, TriageStatus
 from core.history import save_with_reason
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # A case reference anywhere in an e-mail subject, e.g. "Re: COMP-2026-000045 my complaint".
 REFERENCE_PATTERN = re.compile(
@@ -68,7 +74,9 @@ def _locked_waiting(contact: Contact) -> Contact:
 
 
 @transaction.atomic
-def set_priority(contact: Contact, priority: str, *, by, at: datetime, reason: str = "") -> Contact:
+def set_priority(
+    contact: Contact, priority: str, *, by: User, at: datetime, reason: str = ""
+) -> Contact:
     """Mark how urgent a waiting contact is. Raising it to urgent clinical or safeguarding
     e-mails the duty manager once the change is saved."""
     if priority not in Priority.values:
@@ -101,7 +109,7 @@ def duty_manager_addresses() -> list[str]:
     )
 
 
-def alert_duty_manager(contact: Contact, *, by) -> None:
+def alert_duty_manager(contact: Contact, *, by: User) -> None:
     """E-mail the duty manager about an urgent clinical or safeguarding contact. The message
     says what kind and links to it; the details stay in the system, not in e-mail."""
     recipients = duty_manager_addresses()
@@ -120,7 +128,7 @@ def alert_duty_manager(contact: Contact, *, by) -> None:
     )
 
 
-def _mark_attached(contact: Contact, case: Case, by, at: datetime, reason: str) -> None:
+def _mark_attached(contact: Contact, case: Case, by: User, at: datetime, reason: str) -> None:
     contact.case = case
     contact.organisation = contact.organisation or case.organisation
     contact.triage_status = TriageStatus.ATTACHED
@@ -130,12 +138,12 @@ def _mark_attached(contact: Contact, case: Case, by, at: datetime, reason: str) 
 
 
 @transaction.atomic
-def attach_to_case(contact: Contact, case: Case, *, by, at: datetime) -> Contact:
+def attach_to_case(contact: Contact, case: Case, *, by: User, at: datetime) -> Contact:
     """Attach a waiting contact to an existing case (the caller has checked the user may see
     the case)."""
     contact = _locked_waiting(contact)
     _mark_attached(contact, case, by, at, f"Attached to {case.reference} at triage")
-    if contact.person_id:
+    if contact.person is not None:
         services.add_party(case, contact.person, PartyRole.CONTACT, by=by)
     return contact
 
@@ -149,7 +157,7 @@ def _split_name(full_name: str) -> tuple[str, str]:
     return " ".join(parts[:-1]), parts[-1]
 
 
-def _person_from_details(name, *, by, reason, **fields) -> Person:
+def _person_from_details(name: str, *, by: User, reason: str, **fields: Any) -> Person:
     given, family = _split_name(name)
     return services.create_person(
         by=by, reason=reason, given_name=given, family_name=family or "(not given)", **fields
@@ -158,7 +166,12 @@ def _person_from_details(name, *, by, reason, **fields) -> Person:
 
 @transaction.atomic
 def open_case_from_contact(
-    contact: Contact, *, kind: str, by, at: datetime, organisation=None
+    contact: Contact,
+    *,
+    kind: str,
+    by: User,
+    at: datetime,
+    organisation: Organisation | None = None,
 ) -> Case:
     """Open a new case from a waiting contact. The case is received on the day the contact
     came in, so a complaint's 3-working-day acknowledgement (SI 2009/309 reg 13(1)) runs from
@@ -185,7 +198,7 @@ def open_case_from_contact(
     return case
 
 
-def _add_people(contact: Contact, case: Case, *, by, at) -> None:
+def _add_people(contact: Contact, case: Case, *, by: User, at: datetime) -> None:
     sender = contact.person
     if sender is None and (contact.sender_name or contact.sender_email):
         sender = _person_from_details(
@@ -235,7 +248,7 @@ def _add_people(contact: Contact, case: Case, *, by, at) -> None:
 
 
 @transaction.atomic
-def resolve_on_the_spot(contact: Contact, *, by, at: datetime, note: str) -> Contact:
+def resolve_on_the_spot(contact: Contact, *, by: User, at: datetime, note: str) -> Contact:
     """Close a waiting contact that needs no case (a question answered, a misdirected e-mail),
     saying how it was resolved."""
     if not (note or "").strip():

@@ -17,7 +17,7 @@ from django.utils.dates import MONTHS, MONTHS_3, WEEKDAYS
 register = template.Library()
 
 
-def _component(bound_field) -> str:
+def _component(bound_field: forms.BoundField) -> str:
     widget = bound_field.field.widget
     if isinstance(widget, forms.RadioSelect):
         return "radios"
@@ -33,7 +33,7 @@ def _component(bound_field) -> str:
 
 
 @register.simple_tag
-def nhs_field(bound_field, width: str = "", label_size: str = ""):
+def nhs_field(bound_field: forms.BoundField, width: str = "", label_size: str = "") -> str:
     """Render one bound field; `width` adds nhsuk-input--width-N (e.g. "10")."""
     component = _component(bound_field)
     classes = {
@@ -46,7 +46,7 @@ def nhs_field(bound_field, width: str = "", label_size: str = ""):
         classes += f" {classes.split()[0]}--error"
     if width:
         classes += f" nhsuk-input--width-{width}"
-    attrs = {"class": classes.strip()}
+    attrs: dict[str, str | bool] = {"class": classes.strip()}
     describedby = []
     if bound_field.help_text:
         describedby.append(f"{bound_field.auto_id}-hint")
@@ -70,9 +70,9 @@ def nhs_field(bound_field, width: str = "", label_size: str = ""):
 
 
 @register.inclusion_tag("includes/error_summary.html")
-def error_summary(*forms_):
+def error_summary(*forms_: forms.BaseForm | None) -> dict[str, list[dict[str, object]]]:
     """The NHS.UK error summary for one or more forms, linking to each field in error."""
-    items = []
+    items: list[dict[str, object]] = []
     for form in forms_:
         if form is None or not form.is_bound:
             continue
@@ -91,7 +91,7 @@ def error_summary(*forms_):
 
 
 @register.filter
-def absolute(value):
+def absolute(value: int) -> int:
     return abs(value)
 
 
@@ -101,7 +101,7 @@ def absolute(value):
 
 
 @register.filter(expects_localtime=True)
-def short_datetime(value) -> str:
+def short_datetime(value: object) -> str:
     """As `|date:"j M Y H:i"` (23 Nov 2026 09:05), in the current time zone."""
     if not isinstance(value, datetime.datetime):
         return ""
@@ -109,7 +109,7 @@ def short_datetime(value) -> str:
 
 
 @register.filter(expects_localtime=True)
-def long_datetime(value) -> str:
+def long_datetime(value: object) -> str:
     """As `|date:"l j F Y, H:i"` (Monday 23 November 2026, 09:05), in the current time zone."""
     if not isinstance(value, datetime.datetime):
         return ""
@@ -119,7 +119,7 @@ def long_datetime(value) -> str:
 
 
 @register.filter(is_safe=True)
-def shorten(value, length: int):
+def shorten(value: object, length: int) -> str:
     """As `|truncatechars:length`, without its character-by-character walk when the text
     already fits (it would return the text unchanged, in Unicode normal form C)."""
     text = str(value)
