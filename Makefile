@@ -5,8 +5,10 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 
-.PHONY: run test install migrate demo lint check worker bench clean
+.PHONY: run test install migrate demo lint typecheck check worker bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
@@ -28,12 +30,17 @@ run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ — sign in with a demo user above."
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite, browser journeys included
+## make test: the whole suite, browser journeys included (PYTEST_ARGS for more options)
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+## make typecheck: mypy (with django-stubs) over the services, the rules and core
+typecheck: install
+	DEBUG=1 $(VENV)/bin/mypy
 
 check: install
 	DEBUG=1 $(PY) manage.py check

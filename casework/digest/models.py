@@ -1,6 +1,5 @@
 """The daily deadline digest's delivery record (casework.digest.services)."""
 
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords

@@ -1,7 +1,6 @@
 """The record of who looked at what (the access log), and decisions to destroy a case's
 personal data at the end of its retention period."""
 
-
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords

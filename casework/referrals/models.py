@@ -1,7 +1,6 @@
 """Referrals to other organisations (SI 2009/309 regs 6, 7 and 9): the referral, its chasers,
 the organisations a case involves, and the commissioner's reg 7 decision."""
 
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
