@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.db import connections
 
 from config import roles
+from tests.clock import FROZEN_NOW
 from tests.factories import TeamFactory, UserFactory
 
 
@@ -25,6 +26,14 @@ def django_db_setup(django_db_setup):
             # Only the default database is serialized in this project; one class attribute
             # is visible to every wrapper of that backend.
             type(connections[alias])._test_serialized_contents = contents
+
+
+@pytest.fixture
+def frozen_clock(time_machine):
+    """Stop the clock at FROZEN_NOW for the test (time-machine): `timezone.now()` and
+    `localdate()` return the same instant wherever the code asks, however long the test runs."""
+    time_machine.move_to(FROZEN_NOW, tick=False)
+    return FROZEN_NOW
 
 
 @pytest.fixture

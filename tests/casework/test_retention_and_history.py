@@ -1,7 +1,7 @@
 """Retention review and recorded destruction; reasons on changes to closed cases; two people
 editing one case at once (optimistic locking)."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -16,7 +16,9 @@ from casework.workflow import CaseKind, Status
 from contacts.models import Contact, Person
 from tests.factories import CaseFactory, PersonFactory
 
-pytestmark = pytest.mark.django_db
+# "Ten years ago" and "destroyed today" are worked out from the clock: stopped, so a test
+# never straddles midnight, and 29 February never has to be found ten years back.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("frozen_clock")]
 
 
 def _closed_years_ago(officer, years, days=0, person=None, description="Waited hours"):
@@ -40,6 +42,17 @@ def test_cases_closed_over_ten_years_ago_are_listed_for_review(officer):
     assert old in due
     assert recent not in due
     assert held not in due
+
+
+def test_on_29_february_the_review_counts_ten_years_back_to_28_february(officer, time_machine):
+    time_machine.move_to(date(2028, 2, 29))
+    due = _closed_years_ago(officer, 0)
+    not_yet = _closed_years_ago(officer, 0)
+    Case.objects.filter(pk=due.pk).update(closed_on=date(2018, 2, 28))
+    Case.objects.filter(pk=not_yet.pk).update(closed_on=date(2018, 3, 1))
+    listed = set(Case.objects.past_retention(timezone.localdate()))
+    assert due in listed
+    assert not_yet not in listed
 
 
 def test_the_review_page_lists_them_for_managers_and_administrators(

@@ -15,9 +15,11 @@ from casework.triage import services as triage
 from casework.workflow import CaseKind, Status
 from contacts import intake
 from contacts.models import Channel, Contact, Priority, TriageStatus
+from tests.clock import FROZEN_NOW
 from tests.factories import CaseFactory
 
-NOW = timezone.now()
+NOW = FROZEN_NOW
+pytestmark = pytest.mark.usefixtures("frozen_clock")
 
 
 @pytest.fixture(autouse=True)
