@@ -47,7 +47,8 @@ run creates nothing. One imported with less than the row now gives — an earlie
 cut short, say — is *repaired* when nobody has worked the case since: the empty fields are
 filled in, a cut-off description completed, missing subjects added and the missing status
 changes recorded, with the reason "repaired from legacy ref X". Anything else that differs
-(a value changed, or the case worked since) is reported and left as it is.
+(a value changed, or the case worked since: any change to it, or a contact, party, letter
+or referral added to it, other than by the import) is reported and left as it is.
 
 A row that cannot be taken is reported with its line number and the reasons; the rest are
 imported, unless `strict`, when nothing is imported if any row fails. `dry_run` checks every

@@ -5,16 +5,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from casework import deadlines, services
 from casework.legacy.reading import HISTORIC_NOTE, IMPORTED, REPAIRED, LegacyCase
 from casework.legacy.report import Difference
 from casework.legacy.writing import at_noon, final_status
-from casework.models import (
-    Case,
-    StatusChange,
-)
+from casework.letters.models import Letter
+from casework.models import Case, CaseParty, StatusChange
+from casework.referrals.models import CaseOrganisation, Referral
 from casework.workflow import CaseKind, Status
+from contacts.models import Contact, ContactAttachment
 from core.history import save_with_reason, stamp_reason
 
 # What a repair may fill in when the case has it empty (the row's field names in brackets).
@@ -32,7 +33,7 @@ REPAIRABLE = {
 @dataclass
 class _Imported:
     """What the import compares a row with: the case as it is, and whether staff have worked
-    it since (any history of the case not written by the import)."""
+    it since (see `_worked`)."""
 
     pk: int
     reference: str
@@ -56,12 +57,7 @@ def imported_cases(refs: list[str]) -> dict[str, _Imported]:
             case_id__in=ids
         ).values_list("case_id", "subject_id"):
             subjects.setdefault(case_id, set()).add(subject_id)
-        worked = set(
-            Case.history.filter(id__in=ids)
-            .exclude(history_change_reason__startswith=IMPORTED)
-            .exclude(history_change_reason__startswith=REPAIRED)
-            .values_list("id", flat=True)
-        )
+        worked = _worked(ids)
         for row in rows:
             found[row["legacy_reference"]] = _Imported(
                 row["pk"],
@@ -71,6 +67,38 @@ def imported_cases(refs: list[str]) -> dict[str, _Imported]:
                 row["pk"] in worked,
             )
     return found
+
+
+def _case_histories() -> list[tuple[QuerySet, str]]:
+    """Every history table that holds a case's work, with the path from its rows to the case:
+    the case itself, its parties, status changes, contacts (and their attachments), letters,
+    referrals and the organisations involved."""
+    return [
+        (Case.history.all(), "id"),
+        (CaseParty.history.all(), "case_id"),
+        (StatusChange.history.all(), "case_id"),
+        (Contact.history.all(), "case_id"),
+        (ContactAttachment.history.all(), "contact__case_id"),
+        (Letter.history.all(), "case_id"),
+        (Referral.history.all(), "case_id"),
+        (CaseOrganisation.history.all(), "case_id"),
+    ]
+
+
+def _worked(ids: list[int]) -> set[int]:
+    """The cases among `ids` that staff have worked since the import: any history row of the
+    case or of what hangs off it (a note or call logged, a letter, a referral, a party added)
+    that neither the import nor a repair wrote."""
+    worked: set[int] = set()
+    for history, to_case in _case_histories():
+        worked.update(
+            history.filter(**{f"{to_case}__in": ids})
+            .exclude(history_change_reason__startswith=IMPORTED)
+            .exclude(history_change_reason__startswith=REPAIRED)
+            .values_list(to_case, flat=True)
+            .distinct()
+        )
+    return worked
 
 
 def _shown(value) -> str:

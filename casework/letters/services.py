@@ -265,7 +265,7 @@ def generate_letter(
     case: Case,
     kind: str,
     *,
-    recipient: Person,
+    recipient: Person | None,
     by: User,
     at: datetime,
     extra: Mapping[str, object] | None = None,

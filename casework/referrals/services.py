@@ -202,9 +202,9 @@ CONSENT_ROLES = (PartyRole.COMPLAINANT, PartyRole.PATIENT, PartyRole.REPRESENTAT
 def record_consent(
     referral: Referral,
     *,
-    given_by: Person,
+    given_by: Person | None,
     method: str,
-    given_on: date,
+    given_on: date | None,
     scope: str,
     by: User,
     at: datetime,
@@ -567,7 +567,7 @@ def chase_overdue_referrals(today: date, *, now: datetime) -> int:
 def record_commissioner_decision(
     case: Case,
     *,
-    provider: Organisation,
+    provider: Organisation | None,
     decision: str,
     complainant_consents: bool,
     reasons: str,

@@ -357,6 +357,43 @@ def test_a_case_worked_since_its_import_is_reported_not_changed(tmp_path, office
     assert f"already imported as {case.reference} with different details" in report_file
 
 
+def _log_a_call(case, officer):
+    from django.utils import timezone
+
+    from casework import services
+
+    now = timezone.now()
+    services.log_contact(
+        by=officer, at=now, channel="phone", contacted_at=now, summary="Called back", case=case
+    )
+
+
+def _add_a_representative(case, officer):
+    from casework import services
+
+    services.add_party(
+        case, PersonFactory(), PartyRole.REPRESENTATIVE, by=officer, relationship="carer"
+    )
+
+
+@pytest.mark.parametrize("work", [_log_a_call, _add_a_representative], ids=["call", "party"])
+def test_a_case_with_work_hung_off_it_since_its_import_is_reported_not_changed(
+    tmp_path, officer, work
+):
+    # The case row itself is untouched: the work is a call logged or a person added, which
+    # live in tables of their own. The repair must still see that staff have been at it.
+    import_legacy(write(tmp_path / "cut.csv", [HEADER, CUT_IMPORTED_ROW]))
+    case = Case.objects.get(legacy_reference="OLD-9")
+    work(case, officer)
+
+    report = import_legacy(write(tmp_path / "full.csv", [HEADER, FULL_ROW]), by=officer)
+    [difference] = report.differences
+    assert not difference.repaired
+    assert "staff have worked the case since it was imported" in difference.reason
+    case.refresh_from_db()
+    assert (case.status, case.description) == (Status.RECEIVED, "Rude rec")
+
+
 def test_a_disagreeing_value_is_reported_and_the_case_kept(tmp_path):
     import_legacy(write(tmp_path / "first.csv", [HEADER, FULL_ROW]))
     changed = FULL_ROW.replace("upheld,2024-04-22", "not upheld,2024-04-22")

@@ -349,6 +349,14 @@ def test_a_letter_to_someone_not_on_the_case_is_refused(case, officer):
         )
 
 
+def test_a_letter_to_nobody_is_refused(case, officer):
+    with pytest.raises(CaseworkError, match="Choose who the letter is to"):
+        generate_letter(
+            case, LetterKind.ACKNOWLEDGEMENT, recipient=None, by=officer, at=timezone.now()
+        )
+    assert not Letter.objects.exists()
+
+
 # History: who and why.
 
 

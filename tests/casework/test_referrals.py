@@ -144,23 +144,24 @@ def test_consent_must_come_from_someone_on_the_case(case, practice, owner):
     referral = referrals.start_referral(
         case, organisation=practice, part="all", by=owner, at=SENT_AT
     )
-    stranger = PersonFactory()
-    with pytest.raises(CaseworkError, match="complainant, the patient or their representative"):
-        referrals.record_consent(
-            referral,
-            given_by=stranger,
-            method=ContactMethod.PHONE,
-            given_on=dt.date(2025, 1, 3),
-            scope="All of it",
-            by=owner,
-            at=SENT_AT,
-        )
+    for stranger in (PersonFactory(), None):
+        with pytest.raises(CaseworkError, match="complainant, the patient or their representative"):
+            referrals.record_consent(
+                referral,
+                given_by=stranger,
+                method=ContactMethod.PHONE,
+                given_on=dt.date(2025, 1, 3),
+                scope="All of it",
+                by=owner,
+                at=SENT_AT,
+            )
 
 
 @pytest.mark.parametrize(
     ("given_on", "scope", "message"),
     [
         (dt.date(2025, 1, 7), "All of it", "today or in the past"),
+        (None, "All of it", "today or in the past"),
         (dt.date(2024, 12, 1), "All of it", "before the case was received"),
         (dt.date(2025, 1, 3), "  ", "what the consent covers"),
     ],
@@ -494,6 +495,19 @@ def test_the_commissioner_cannot_pass_a_complaint_to_the_provider_without_consen
     )
     assert decision.decided_by == owner
     assert decision.decided_on == dt.date(2025, 1, 6)
+
+
+def test_the_commissioner_decision_names_the_provider(case, owner):
+    with pytest.raises(CaseworkError, match="Choose the provider"):
+        referrals.record_commissioner_decision(
+            case,
+            provider=None,
+            decision=CommissionerDecisionChoice.HANDLE_ITSELF,
+            complainant_consents=False,
+            reasons="The complainant does not want the practice to know",
+            by=owner,
+            at=SENT_AT,
+        )
 
 
 def test_one_coordinated_response_brings_the_parts_together(case, practice, complainant, owner):
