@@ -55,9 +55,12 @@ imported, unless `strict`, when nothing is imported if any row fails. `dry_run` 
 row and writes nothing. Writes are in bulk, in batches, so 100,000 rows take minutes.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -77,6 +80,9 @@ from casework.legacy.repair import difference_from, imported_cases, repair
 from casework.legacy.report import ImportReport, RowError
 from casework.legacy.writing import build_case, write_batch
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
 __all__ = ["ImportReport", "LegacyImportError", "import_legacy", "load_mapping"]
 
 
@@ -84,7 +90,7 @@ def import_legacy(
     path: str | Path,
     *,
     mapping: Mapping | None = None,
-    by=None,
+    by: User | None = None,
     dry_run: bool = False,
     strict: bool = False,
     batch_size: int = 1000,
@@ -134,12 +140,12 @@ def import_legacy(
             if difference:
                 report.differences.append(difference)
     built = [(legacy, build_case(legacy, by)) for legacy in new]
-    for legacy, case in built:
+    for legacy, arriving in built:
         report.resolved_as_historic += legacy.historic
-        if not case.is_finished:
-            report.arriving_open[case.kind] += 1
-            if case.due_on and case.due_on < today:
-                report.arriving_overdue[case.kind] += 1
+        if not arriving.is_finished:
+            report.arriving_open[arriving.kind] += 1
+            if arriving.due_on and arriving.due_on < today:
+                report.arriving_overdue[arriving.kind] += 1
     if dry_run or (strict and report.errors):
         return report
     by_ref = {legacy.legacy_ref: legacy for legacy in parsed}

@@ -9,10 +9,11 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from casework.models import (
     Relationship,
@@ -339,7 +340,7 @@ def _why_not_a_date(text: str) -> str:
     return ""
 
 
-def _choice(text: str, choices, column: str) -> str:
+def _choice(text: str, choices: Iterable[tuple[str, str]], column: str) -> str:
     wanted = _key(text)
     for value, label in choices:
         if wanted in (_key(value), _key(label)):
@@ -365,7 +366,7 @@ class PersonDetails:
     nhs_number: str = ""
 
     @property
-    def name_key(self):
+    def name_key(self) -> tuple[str, str, date | None]:
         return (self.given_name.casefold(), self.family_name.casefold(), self.date_of_birth)
 
 
@@ -408,11 +409,11 @@ class LegacyCase:
 class Lookups:
     """Organisations and subjects, loaded once per run."""
 
-    def __init__(self):
-        self.organisations = dict(
+    def __init__(self) -> None:
+        self.organisations: dict[str, int] = dict(
             Organisation.objects.exclude(ods_code="").values_list("ods_code", "id")
         )
-        self.subjects = {}
+        self.subjects: dict[str, int] = {}
         for pk, code, name in Subject.objects.values_list("id", "code", "name"):
             self.subjects[_key(code)] = pk
             self.subjects[_key(name)] = pk
@@ -425,7 +426,7 @@ def parse_row(row: SourceRow, lookups: Lookups, today: date) -> LegacyCase:
     v = row.values
     problems: list[Problem] = []
 
-    def check(read: Callable[[], object]):
+    def check(read: Callable[[], Any]) -> Any:
         """The value `read` returns, or None with its problem noted."""
         try:
             return read()

@@ -1,8 +1,11 @@
 """Rows already imported: compare them with the case, and repair a case imported from an
 incomplete row when nobody has worked it since (see the package's importer docstring)."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -17,6 +20,9 @@ from casework.referrals.models import CaseOrganisation, Referral
 from casework.workflow import CaseKind, Status
 from contacts.models import Contact, ContactAttachment
 from core.history import save_with_reason, stamp_reason
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # What a repair may fill in when the case has it empty (the row's field names in brackets).
 REPAIRABLE = {
@@ -43,8 +49,16 @@ class _Imported:
 
 
 def imported_cases(refs: list[str]) -> dict[str, _Imported]:
-    fields = ("pk", "reference", "legacy_reference", "kind", "status", "received_on")
-    fields += ("description",) + tuple(REPAIRABLE)
+    fields = (
+        "pk",
+        "reference",
+        "legacy_reference",
+        "kind",
+        "status",
+        "received_on",
+        "description",
+        *REPAIRABLE,
+    )
     found: dict[str, _Imported] = {}
     for start in range(0, len(refs), 5000):
         chunk = refs[start : start + 5000]
@@ -101,7 +115,7 @@ def _worked(ids: list[int]) -> set[int]:
     return worked
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     if value in (None, ""):
         return "empty"
     return f"{value:%d/%m/%Y}" if isinstance(value, date) else str(value)
@@ -158,7 +172,7 @@ def difference_from(legacy: LegacyCase, imported: _Imported) -> Difference | Non
     )
 
 
-def repair(pk: int, legacy: LegacyCase, by) -> None:
+def repair(pk: int, legacy: LegacyCase, by: User | None) -> None:
     """Fill in what an earlier import of this row left empty, recording the status changes it
     missed (dated to the original events) and one history row saying what was repaired."""
     reason = f"{REPAIRED} {legacy.legacy_ref}"
@@ -178,18 +192,19 @@ def repair(pk: int, legacy: LegacyCase, by) -> None:
             case.response_in_time = case.response_sent_on <= case.response_due
         case.status = final_status(legacy)
         case.due_on, case.due_action = services.next_deadline(case)
-        events = []
+        events: list[tuple[date, str, str]] = []
         if (
             old_status == Status.RECEIVED
             and legacy.acknowledged_on
-            and case.status
-            in (
-                Status.ACKNOWLEDGED,
-                Status.CLOSED,
-            )
+            and case.status in (Status.ACKNOWLEDGED, Status.CLOSED)
         ):
             events.append((legacy.acknowledged_on, Status.RECEIVED, Status.ACKNOWLEDGED))
-        if case.status != old_status and case.status in (Status.CLOSED, Status.RESOLVED):
+        # final_status gives closed or resolved only for a row with a closed date.
+        if (
+            legacy.closed_on
+            and case.status != old_status
+            and case.status in (Status.CLOSED, Status.RESOLVED)
+        ):
             events.append((legacy.closed_on, events[-1][2] if events else old_status, case.status))
         for day, old, new in events:
             change = StatusChange(

@@ -1,11 +1,14 @@
 """Writing checked rows in bulk: cases, people, parties, the first contact and history dated
 to the original events, with references reserved under the counters' lock."""
 
+from __future__ import annotations
+
 import copy
 from collections.abc import Iterable
 from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.db.models import F
+from django.db.models import F, Model
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -23,12 +26,17 @@ from casework.workflow import INITIAL_STATUS, REFERENCE_PREFIX, CaseKind, Status
 from contacts.models import Contact, Person, TriageStatus
 from core.history import stamp_reason
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+RecordT = TypeVar("RecordT", bound=Model)
+
 
 def at_noon(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, EVENT_TIME))
 
 
-def build_case(legacy: LegacyCase, by) -> Case:
+def build_case(legacy: LegacyCase, by: User | None) -> Case:
     """The case a row becomes (without its reference, given when it is written)."""
     is_complaint = legacy.kind == CaseKind.COMPLAINT
     case = Case(
@@ -80,26 +88,28 @@ def _reserve_references(cases: list[LegacyCase]) -> list[str]:
     return references
 
 
-def _match_people(batch: list[LegacyCase], by) -> tuple[dict[int, Person], dict[int, Person], int]:
+def _match_people(
+    batch: list[LegacyCase], by: User | None
+) -> tuple[dict[int, Person], dict[int, Person], int]:
     """Patients and complainants for the batch: existing people matched on NHS number, else on
     name and date of birth; the rest created (with history dated to the case's receipt)."""
     patients = [c.patient for c in batch if c.patient]
     numbers = {p.nhs_number for p in patients if p.nhs_number}
     by_number = {p.nhs_number: p for p in Person.objects.filter(nhs_number__in=numbers)}
     dated = [p for p in patients if p.date_of_birth]
-    by_name = {}
+    by_name: dict[tuple[str, str, date | None], Person] = {}
     if dated:
         candidates = Person.objects.annotate(family_key=Lower("family_name")).filter(
             family_key__in={p.family_name.casefold() for p in dated},
             date_of_birth__in={p.date_of_birth for p in dated},
         )
-        for person in candidates:
+        for match in candidates:
             key = (
-                person.given_name.casefold(),
-                person.family_name.casefold(),
-                person.date_of_birth,
+                match.given_name.casefold(),
+                match.family_name.casefold(),
+                match.date_of_birth,
             )
-            by_name.setdefault(key, person)
+            by_name.setdefault(key, match)
     created: list[Person] = []
     patient_of: dict[int, Person] = {}
     complainant_of: dict[int, Person] = {}
@@ -138,13 +148,13 @@ def _match_people(batch: list[LegacyCase], by) -> tuple[dict[int, Person], dict[
     return patient_of, complainant_of, len(created)
 
 
-def _history(objs: Iterable, model, *, update: bool = False) -> list:
+def _history(objs: Iterable[Any], model: Any, *, update: bool = False) -> list[Any]:
     objs = list(objs)
     return model.history.bulk_history_create(objs, update=update) if objs else []
 
 
-def _stamp(obj, day: date, by, case: LegacyCase, reason: str = ""):
-    obj._history_date = at_noon(day)
+def _stamp(obj: RecordT, day: date, by: User | None, case: LegacyCase, reason: str = "") -> RecordT:
+    obj._history_date = at_noon(day)  # type: ignore[attr-defined]
     return stamp_reason(obj, by, reason or case.reason)
 
 
@@ -156,7 +166,7 @@ def final_status(case: LegacyCase) -> str:
     return Status.RESOLVED if case.closed_on else Status.OPEN
 
 
-def write_batch(built: list[tuple[LegacyCase, Case]], by) -> int:
+def write_batch(built: list[tuple[LegacyCase, Case]], by: User | None) -> int:
     batch = [legacy for legacy, _ in built]
     cases = [case for _, case in built]
     patient_of, complainant_of, people_created = _match_people(batch, by)
@@ -165,10 +175,12 @@ def write_batch(built: list[tuple[LegacyCase, Case]], by) -> int:
     Case.objects.bulk_create(cases)
 
     # The case's history, one record per original event, each dated to it.
-    created_records, updated_records, status_changes = [], [], []
+    created_records: list[Case] = []
+    updated_records: list[Case] = []
+    status_changes: list[StatusChange] = []
     for legacy, case in zip(batch, cases, strict=True):
         initial = INITIAL_STATUS[CaseKind(case.kind)]
-        events = [(legacy.received_on, "", initial)]
+        events: list[tuple[date, str, str]] = [(legacy.received_on, "", initial)]
         if case.status in (Status.ACKNOWLEDGED, Status.CLOSED) and legacy.acknowledged_on:
             events.append((legacy.acknowledged_on, initial, Status.ACKNOWLEDGED))
         if legacy.closed_on:
@@ -220,15 +232,16 @@ def write_batch(built: list[tuple[LegacyCase, Case]], by) -> int:
     parties, contacts = [], []
     for index, (legacy, case) in enumerate(zip(batch, cases, strict=True)):
         patient, complainant = patient_of.get(index), complainant_of.get(index)
-        roles = []
+        roles: list[tuple[Person, str, str]] = []
         if patient:
             roles.append((patient, PartyRole.PATIENT, Relationship.SELF))
         if complainant:
             roles.append((complainant, PartyRole.REPRESENTATIVE, legacy.relationship))
-        if case.kind == CaseKind.COMPLAINT and (complainant or patient):
+        speaker = complainant or patient
+        if case.kind == CaseKind.COMPLAINT and speaker:
             roles.append(
                 (
-                    complainant or patient,
+                    speaker,
                     PartyRole.COMPLAINANT,
                     legacy.relationship if complainant else Relationship.SELF,
                 )

@@ -152,7 +152,9 @@ SUBJECT_AREAS = (
 )
 
 # Which source supports each subject area code.
-SUBJECT_AREA_SOURCES = {code: ("UHB_HPEG",) for code, _ in SUBJECT_AREAS}
+SUBJECT_AREA_SOURCES: dict[str, tuple[str, ...]] = {
+    code: ("UHB_HPEG",) for code, _ in SUBJECT_AREAS
+}
 SUBJECT_AREA_SOURCES.update(
     {
         "COMMUNICATIONS": ("UHB_HPEG", "KO41B_GP", "KO41B_ICB"),

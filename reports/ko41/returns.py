@@ -34,6 +34,8 @@ Counting rules:
   otherwise "patient".
 """
 
+from __future__ import annotations
+
 import csv
 import datetime as dt
 import io
@@ -50,13 +52,21 @@ from django.db.models import (
     F,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
-from casework.models import Case, CaseParty, PartyRole, ServiceArea, StaffGroup, Subject
+from casework.models import (
+    Case,
+    CaseParty,
+    PartyRole,
+    ServiceArea,
+    StaffGroup,
+    Subject,
+)
 from casework.workflow import RESPONSE_OUTCOMES, Outcome
 from contacts.models import Organisation, OrganisationType
 from contacts.validators import normalise_ods_code
@@ -132,7 +142,7 @@ class Line:
     value: object
 
 
-def _age_band_expression():
+def _age_band_expression() -> tuple[Subquery[DateField], Choose, list[When], str]:
     """The KO41 age band of the case's patient on the day of receipt, as a SQL CASE."""
     patient_dob = Subquery(
         CaseParty.objects.filter(case=OuterRef("pk"), role=PartyRole.PATIENT)
@@ -157,7 +167,7 @@ def _age_band_expression():
     return patient_dob, birthday_to_come, whens, top
 
 
-def _count_by_age(new) -> dict[tuple[int, str], int]:
+def _count_by_age(new: QuerySet) -> dict[tuple[int, str], int]:
     patient_dob, birthday_to_come, whens, top = _age_band_expression()
     rows = (
         new.annotate(patient_dob=patient_dob)
@@ -176,7 +186,7 @@ def _count_by_age(new) -> dict[tuple[int, str], int]:
     return {(reporter, band): n for reporter, band, n in rows}
 
 
-def _coded_counts(new, field: str, section: str) -> dict[tuple[int, str, str], int]:
+def _coded_counts(new: QuerySet, field: str, section: str) -> dict[tuple[int, str, str], int]:
     rows = (
         new.values_list("reporter", f"{field}__code")
         .annotate(n=Count("id", distinct=True))
@@ -213,7 +223,9 @@ def _template(return_type: str) -> list[tuple[str, str, str]]:
     lines += [("Outcome", code, item) for code, item in codes.OUTCOMES]
     lines += [("Age of patient", code, item) for code, item, *_ in codes.AGE_BANDS]
     lines += [("Status of complainant", code, item) for code, item in codes.COMPLAINANT_STATUSES]
-    coded = [(Subject, "Subject area")]
+    coded: list[tuple[type[Subject] | type[StaffGroup] | type[ServiceArea], str]] = [
+        (Subject, "Subject area")
+    ]
     coded.append((StaffGroup, "Profession" if return_type == "a" else "Staff group"))
     if return_type == "a":
         coded.insert(0, (ServiceArea, "Service area"))
@@ -226,7 +238,9 @@ def _template(return_type: str) -> list[tuple[str, str, str]]:
     return lines
 
 
-def _counts(complaints, return_type: str, start: dt.date, end: dt.date) -> dict[int, dict]:
+def _counts(
+    complaints: QuerySet, return_type: str, start: dt.date, end: dt.date
+) -> dict[int, dict]:
     """Every count of the return for each reporting organisation (the `reporter` each
     complaint is annotated with): {reporter: {(section, code): n}}. A handful of grouped
     queries, however many organisations."""
@@ -281,7 +295,7 @@ def _counts(complaints, return_type: str, start: dt.date, end: dt.date) -> dict[
     return counts
 
 
-def _lines(template, counts: dict) -> list[Line]:
+def _lines(template: list[tuple[str, str, str]], counts: dict) -> list[Line]:
     return [
         Line(section, code, item, counts.get((section, code), 0))
         for section, code, item in template
@@ -328,7 +342,7 @@ class UnitReturn:
     not_recorded: int  # complaints open in the year with no organisation: on no return
 
 
-def _reporting_organisation():
+def _reporting_organisation() -> Choose:
     """KO41a: a trust site's complaints are its parent trust's, as on the trust's return."""
     return Choose(
         When(
