@@ -3,6 +3,7 @@ Python API against pytest-django's live server, with axe-core checking every pag
 
 import os
 import shutil
+from urllib.parse import urljoin
 
 import pytest
 
@@ -49,6 +50,17 @@ def page(browser, live_server):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+def follow(page, link):
+    """Click a link and wait until the page it leads to has loaded.
+
+    A click only waits for the navigation to start, so reading the page straight after it can
+    read the old page or an empty new one; waiting for the link's own address makes the next
+    check see the page the user would."""
+    target = urljoin(page.url, link.get_attribute("href"))
+    link.click()
+    page.wait_for_url(target)
 
 
 def assert_accessible(page):

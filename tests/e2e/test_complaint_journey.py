@@ -10,7 +10,7 @@ from django.utils import timezone
 from casework.models import Case
 from casework.workflow import Outcome, Status
 from config import roles
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.e2e.test_contact_journey import sign_in
 from tests.factories import UserFactory
 
@@ -30,7 +30,7 @@ def manager_login(db):
 
 
 def do_action(page, link_text, fill=None):
-    page.get_by_role("link", name=link_text).click()
+    follow(page, page.get_by_role("link", name=link_text))
     assert_accessible(page)
     if fill:
         fill(page)

@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 
 from casework.models import Case
 from config import roles
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -71,7 +71,7 @@ def test_officer_logs_two_contacts_for_one_person_and_reads_the_case(page, offic
     page.get_by_role("link", name="Log a contact").first.click()
     page.get_by_label("Name, date of birth, NHS number, phone or postcode").fill("9434765919")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name="Choose Jo Bloggs").click()
+    follow(page, page.get_by_role("link", name="Choose Jo Bloggs"))
     assert reference in page.content()
     page.get_by_label("Email", exact=True).check()
     page.get_by_label(f"{reference}: PALS concern, open").check()

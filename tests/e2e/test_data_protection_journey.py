@@ -11,7 +11,7 @@ from casework.models import Case
 from casework.records.models import AccessLog
 from casework.workflow import CaseKind
 from config import roles
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.factories import CaseFactory, PersonFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -53,7 +53,7 @@ def test_manager_protects_a_case_and_audits_access(page, manager_and_case):
 
     page.goto(f"/cases/{case.reference}/")
     assert_accessible(page)
-    page.get_by_role("link", name="Who may see it, and litigation hold").click()
+    follow(page, page.get_by_role("link", name="Who may see it, and litigation hold"))
     assert_accessible(page)
     # Restricting without a reason is explained by the field; nothing is lost.
     page.get_by_label("Only named staff may see this case").check()
@@ -74,7 +74,7 @@ def test_manager_protects_a_case_and_audits_access(page, manager_and_case):
 
     page.goto(f"/people/{person.pk}/")
     assert_accessible(page)
-    page.get_by_role("link", name="Subject access request: export everything held").click()
+    follow(page, page.get_by_role("link", name="Subject access request: export everything held"))
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as JSON (machine-readable)").click()

@@ -5,6 +5,7 @@ referral and then the case. axe-core checks every page."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.contrib.auth.models import Group
@@ -14,7 +15,7 @@ from casework.models import Case
 from casework.referrals.models import Referral
 from casework.workflow import ReferralStatus, Status
 from config import roles
-from tests.e2e.conftest import assert_accessible
+from tests.e2e.conftest import assert_accessible, follow
 from tests.e2e.test_contact_journey import sign_in
 from tests.factories import UserFactory
 
@@ -66,8 +67,9 @@ def test_officer_refers_a_complaint_about_a_gp_practice_and_closes_it(
     page.get_by_role("link", name="Organisations").click()
     page.get_by_label("Name, ODS code or postcode").fill("A81001")
     page.get_by_role("button", name="Search").click()
+    page.wait_for_url(re.compile(r"[?&]q=A81001"))
     assert_accessible(page)
-    page.get_by_role("link", name="DENSHAM SURGERY").click()
+    follow(page, page.get_by_role("link", name="DENSHAM SURGERY"))
     assert "Not recorded: referrals cannot be sent until it is" in page.content()
     assert_accessible(page)
     page.get_by_role("link", name="Change the complaints contact").click()
