@@ -82,6 +82,17 @@ class Referral(models.Model):
     )
     sent_to = models.CharField("sent to (e-mail)", max_length=254, blank=True)
     pack = models.FileField("referral pack", upload_to="referrals/packs/%Y/", blank=True)
+    # The complainant's letter saying where the complaint went: a Letter on the case, made from
+    # the REFERRAL_NOTICE template, so it is on the Letters tab and can be marked as sent.
+    notice = models.OneToOneField(
+        "casework.Letter",
+        verbose_name="letter to the complainant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referral",
+    )
+    # Referrals sent before the notice became a Letter kept it here, as a file of their own.
     complainant_letter = models.FileField(upload_to="referrals/letters/%Y/", blank=True)
     acknowledgement_due = models.DateField(null=True, blank=True)
     response_due = models.DateField(null=True, blank=True)
@@ -105,6 +116,10 @@ class Referral(models.Model):
     history = HistoricalRecords()
 
     objects = ReferralQuerySet.as_manager()
+
+    # Not stored: set by send_referral when the letter to the complainant could not be made
+    # (no postal address, the template switched off), so the page can say what to do.
+    notice_refused = ""
 
     class Meta:
         ordering = ["created_at", "id"]

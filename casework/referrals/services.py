@@ -40,6 +40,8 @@ from django.utils import timezone
 
 from casework import deadlines
 from casework.exceptions import CaseworkError
+from casework.letters.models import LetterKind
+from casework.letters.services import generate_letter, referral_notice_details
 from casework.models import Case, PartyRole
 from casework.referrals.models import (
     CaseOrganisation,
@@ -277,8 +279,10 @@ def _pack_context(referral: Referral, today: date) -> dict:
 def send_referral(
     referral: Referral, *, by: User, at: datetime, response_due: date | None = None
 ) -> Referral:
-    """Send the referral pack to the organisation's complaints contact, store the pack and the
-    complainant's letter on the referral, and set the organisation's deadlines.
+    """Send the referral pack to the organisation's complaints contact, store the pack on the
+    referral, set the organisation's deadlines and generate the complainant's letter saying
+    where the complaint went (`referral.notice`; when it cannot be made, `notice_refused`
+    says why and the referral is sent all the same).
 
     Refuses, whoever calls it: no consent recorded for this organisation (reg 7(2)); a closed
     organisation; one without a complaints contact e-mail; a referral already sent; the same
@@ -317,13 +321,25 @@ def send_referral(
     stem = f"{referral.case.reference}-{org.ods_code or org.pk}-{referral.pk}"
     referral.pack.save(f"referral-pack-{stem}.pdf", ContentFile(pack), save=False)
     # The complainant is told where the complaint went (reg 6(6): treated as made to that
-    # body). The integrator moves this to casework.letters (REFERRAL_NOTICE) after merging.
-    if context["complainant"] is not None:
-        letter = render_pdf("pdf/referral_notice.html", context)
-        referral.complainant_letter.save(
-            f"referral-notice-{stem}.pdf", ContentFile(letter), save=False
+    # body), in the REFERRAL_NOTICE letter on the case's Letters tab. A letter that cannot be
+    # made does not hold the referral back: the reason is kept and shown, to put right.
+    reason = f"Referral pack sent to {org} ({referral.sent_to})"
+    complainant = context["complainant"]
+    try:
+        if complainant is None:
+            raise CaseworkError("There is no complainant or patient on the case.")
+        referral.notice = generate_letter(
+            referral.case,
+            LetterKind.REFERRAL_NOTICE,
+            recipient=complainant,
+            by=by,
+            at=at,
+            extra=referral_notice_details(referral),
         )
-    save_with_reason(referral, by, f"Referral pack sent to {org} ({referral.sent_to})")
+    except CaseworkError as error:
+        referral.notice_refused = str(error)
+        reason += f"; no letter to the complainant: {error}"
+    save_with_reason(referral, by, reason)
 
     message = EmailMessage(
         subject=f"Complaint referral {referral.case.reference}: please respond by "

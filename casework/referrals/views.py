@@ -16,6 +16,7 @@ from django.utils import timezone
 from casework import deadlines
 from casework.access import case_access
 from casework.exceptions import CaseworkError
+from casework.letters.models import LetterKind
 from casework.referrals import services as referrals
 from casework.referrals.forms import (
     AcknowledgementForm,
@@ -128,7 +129,7 @@ def referral_send(request, case, pk):
     form = SendReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            referrals.send_referral(
+            sent = referrals.send_referral(
                 referral,
                 by=request.user,
                 at=timezone.now(),
@@ -137,10 +138,14 @@ def referral_send(request, case, pk):
         except CaseworkError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(
-                request, f"Referral sent to {referral.organisation.complaints_contact_email}."
-            )
-            return _back(referral)
+            messages.success(request, f"Referral sent to {sent.sent_to}.")
+            if sent.notice_refused:
+                messages.warning(
+                    request,
+                    f"No letter to the complainant was made: {sent.notice_refused} Then "
+                    f"generate “{LetterKind.REFERRAL_NOTICE.label}” from the case's Letters tab.",
+                )
+            return _back(sent)
     return render(
         request,
         "casework/referrals/send.html",

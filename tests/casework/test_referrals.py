@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from casework.exceptions import CaseworkError
+from casework.letters.models import LetterKind, LetterTemplate
+from casework.letters.services import generate_letter
 from casework.referrals import services as referrals
 from casework.referrals.models import CommissionerDecisionChoice, Referral, ReferralChaser
 from casework.tasks import chase_overdue_referrals_task
@@ -306,11 +308,89 @@ def test_the_pack_is_addressed_to_the_contact_and_carries_the_complaint_and_cons
     assert "Monday 10 February 2025" in text
 
 
-def test_the_complainant_gets_a_letter_saying_where_the_complaint_went(sent):
-    text = pdf_text(sent.complainant_letter)
-    assert "Where your complaint has gone" in text
-    assert "Densham Surgery" in text
-    assert "2 Low Road" in text
+def test_the_complainant_gets_a_letter_saying_where_the_complaint_went(sent, complainant):
+    # It is a letter on the case (Letters tab: downloaded, marked as sent), not a loose file.
+    notice = sent.notice
+    assert notice.kind == LetterKind.REFERRAL_NOTICE
+    assert notice.recipient == complainant
+    assert list(sent.case.letters.all()) == [notice]
+    assert not notice.is_sent
+    text = pdf_text(notice.pdf)
+    assert f"Your complaint: reference {sent.case.reference}" in text
+    assert "Dear Jo Bloggs" in text
+    assert "2 Low Road" in text  # to the complainant
+    assert "Your complaint is about services provided by Densham Surgery" in text
+    assert "Densham Surgery 1 High Street Leeds" in text  # where it went
+    assert "acknowledge it by Thursday 9 January 2025" in text
+    assert "respond by Monday 10 February 2025" in text
+    assert "Parliamentary and Health Service Ombudsman" in text
+    assert sent.history.latest().history_change_reason == (
+        "Referral pack sent to Densham Surgery (A81001) (complaints@densham.example)"
+    )
+
+
+def test_the_letter_follows_the_wording_an_administrator_set(case, practice, complainant, owner):
+    template = LetterTemplate.objects.get(kind=LetterKind.REFERRAL_NOTICE)
+    template.body = "Dear {{ recipient_name }}, {{ referred_to_name }} now has your complaint."
+    template.save()
+    referral = referrals.send_referral(
+        consented(case, practice, complainant, owner), by=owner, at=SENT_AT
+    )
+    assert "Dear Jo Bloggs, Densham Surgery now has your complaint." in pdf_text(
+        referral.notice.pdf
+    )
+
+
+def test_without_a_postal_address_the_referral_goes_and_says_the_letter_could_not_be_made(
+    case, practice, complainant, owner, mailoutbox
+):
+    complainant.address = ""
+    complainant.save()
+    referral = referrals.send_referral(
+        consented(case, practice, complainant, owner), by=owner, at=SENT_AT
+    )
+    assert referral.sent_on == SENT_AT.date()
+    assert len(mailoutbox) == 1
+    assert referral.notice is None
+    assert not case.letters.exists()
+    assert "Add Jo Bloggs's postal address" in referral.notice_refused
+    assert "no letter to the complainant: Add Jo Bloggs's postal address" in (
+        referral.history.latest().history_change_reason
+    )
+
+
+def test_a_letter_made_by_hand_afterwards_describes_the_referral_sent(case, complainant, owner):
+    # The case is about the practice, but this part went to the trust: the letter, generated
+    # from the Letters tab once the address is known, says where it went and the dates.
+    trust = OrganisationFactory(
+        name="Leeds Teaching Hospitals",
+        complaints_contact_email="pals@lth.example",
+        complaints_contact_address="Complaints Team\nBeckett Street\nLeeds",
+    )
+    complainant.address = ""
+    complainant.save()
+    referrals.send_referral(consented(case, trust, complainant, owner), by=owner, at=SENT_AT)
+    complainant.address = "2 Low Road\nLeeds"
+    complainant.save()
+    letter = generate_letter(
+        case, LetterKind.REFERRAL_NOTICE, recipient=complainant, by=owner, at=SENT_AT
+    )
+    text = pdf_text(letter.pdf)
+    assert "provided by Leeds Teaching Hospitals" in text
+    assert "Complaints Team Beckett Street Leeds" in text
+    assert "acknowledge it by Thursday 9 January 2025" in text
+
+
+def test_a_switched_off_template_does_not_hold_the_referral_back(
+    case, practice, complainant, owner
+):
+    LetterTemplate.objects.filter(kind=LetterKind.REFERRAL_NOTICE).update(is_active=False)
+    referral = referrals.send_referral(
+        consented(case, practice, complainant, owner), by=owner, at=SENT_AT
+    )
+    assert referral.sent_on == SENT_AT.date()
+    assert referral.notice is None
+    assert "There is no Where the complaint was sent" in referral.notice_refused
 
 
 def test_a_part_referral_says_which_part(case, practice, complainant, owner):
@@ -320,6 +400,9 @@ def test_a_part_referral_says_which_part(case, practice, complainant, owner):
         at=SENT_AT,
     )
     assert "The cancelled appointments" in pdf_text(referral.pack)
+    notice = pdf_text(referral.notice.pdf)
+    assert "Part of your complaint (The cancelled appointments) is about services" in notice
+    assert "we have sent the details of that part to them" in notice
 
 
 def test_a_mail_server_failure_leaves_the_referral_unsent(
@@ -592,6 +675,34 @@ def test_the_case_page_offers_consent_not_sending_until_consent_is_recorded(
     )
     referral.refresh_from_db()
     assert referral.sent_on is None
+
+
+def test_sending_from_the_page_links_the_letter_or_says_why_there_is_none(
+    officer_client, case, practice, complainant, owner
+):
+    # With an address: the referral page links the letter, not yet marked as sent.
+    referral = consented(case, practice, complainant, owner)
+    url = f"/cases/{case.reference}/referrals/{referral.pk}/"
+    response = officer_client.post(url + "send/", {"confirm": "on"}, follow=True)
+    page = response.content.decode()
+    assert "Referral sent to complaints@densham.example." in page
+    referral.refresh_from_db()
+    assert f"/cases/{case.reference}/letters/{referral.notice.pk}/pdf/" in page
+    assert "not yet marked as sent: see the Letters tab" in page
+
+    # Without one: sent all the same, and the page says what to do about the letter.
+    other = OrganisationFactory(complaints_contact_email="complaints@other.example")
+    complainant.address = ""
+    complainant.save()
+    second = consented(case, other, complainant, owner)
+    url = f"/cases/{case.reference}/referrals/{second.pk}/"
+    page = officer_client.post(url + "send/", {"confirm": "on"}, follow=True).content.decode()
+    assert "Referral sent to complaints@other.example." in page
+    assert (
+        "No letter to the complainant was made: Add Jo Bloggs&#x27;s postal address before "
+        "generating a letter. Then generate “Where the complaint was sent (regs 6 and 7)” "
+        "from the case&#x27;s Letters tab."
+    ) in page
 
 
 def test_the_case_page_query_count_does_not_grow_with_referrals(

@@ -88,6 +88,8 @@ def test_officer_refers_a_complaint_about_a_gp_practice_and_closes_it(
     page.get_by_role("link", name="Add a new person").click()
     page.get_by_label("First name").fill("Jo")
     page.get_by_label("Last name").fill("Bloggs")
+    page.get_by_label("Address").fill("2 Low Road\nLeeds")
+    page.get_by_label("Postcode").fill("LS2 1AA")
     page.get_by_role("radio", name="Phone", exact=True).check()
     page.get_by_label("What kind of matter is a new case?").select_option("complaint")
     # The organisation field is a text box with suggestions (the directory is too big to list).
@@ -144,6 +146,9 @@ def test_officer_refers_a_complaint_about_a_gp_practice_and_closes_it(
     assert mailoutbox[0].attachments[0][2] == "application/pdf"
     assert page.get_by_role("link", name="Referral pack (PDF)").is_visible()
     assert page.get_by_role("link", name="Letter to the complainant (PDF)").is_visible()
+    # It is a letter on the case, to the complainant's address, like any other letter.
+    notice = Referral.objects.get().notice
+    assert notice.recipient_name == "Jo Bloggs" and "Leeds" in notice.recipient_address
 
     # The practice answers.
     page.get_by_role("link", name="Record the response").click()
