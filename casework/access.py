@@ -11,8 +11,9 @@
 - `find_people(user, query, limit)` — the first people a search finds that the user may see.
 - `record_access(request, action, ...)` — one AccessLog row; call it for every download and
   export (or use `serve_private_file`, which does).
-- `serve_private_file(request, file, filename, ...)` — the only way an uploaded file leaves
-  the system: records the download and returns an attachment FileResponse.
+- `serve_private_file(request, file, filename, ...)` — the only way a stored file (upload,
+  letter, referral pack or response) leaves the system: records the download and returns an
+  attachment FileResponse that no cache keeps.
 
 See docs/architecture.md ("Who sees what") and docs/decisions/0006-access-control-and-audit.md.
 """
@@ -183,26 +184,37 @@ def serve_private_file(
     filename: str,
     *,
     case: Case | None = None,
-    object_type: str = "file",
+    object_type: str = "",
     object_id="",
     content_type: str | None = None,
 ) -> FileResponse:
-    """Send an uploaded (private) file as a download, after recording it in the access log.
+    """Send a stored (private) file — an upload, a letter, a referral pack — as a download,
+    after recording it in the access log.
 
     The caller has already checked the user may see it (use it inside a `case_access` view).
     Always an attachment, with nosniff set globally, so a browser never renders an upload as
-    a page of ours."""
+    a page of ours; never kept in a shared or browser cache, as it identifies a patient. A
+    file missing from storage is a 404 that says so, not a server error."""
+    try:
+        file.open("rb")
+    except FileNotFoundError:
+        raise Http404(
+            f"{filename} is missing from file storage. Ask your system administrator to "
+            "restore it from backup."
+        ) from None
+    match = request.resolver_match
     record_access(
         request,
         DOWNLOAD,
-        object_type=object_type,
+        object_type=object_type or (match.view_name if match else "file"),
         object_id=object_id or filename,
         case=case,
         detail=filename,
     )
     guessed = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
-    file.open("rb")
-    return FileResponse(file, as_attachment=True, filename=filename, content_type=guessed)
+    response = FileResponse(file, as_attachment=True, filename=filename, content_type=guessed)
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 class DownloadAuditMiddleware:

@@ -8,13 +8,13 @@ a 404, the same as a missing one) and the view recorded. Refusals from
 
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from casework import selectors
-from casework.access import case_access
+from casework.access import case_access, serve_private_file
 from casework.exceptions import CaseworkError
 from casework.letters.forms import GenerateLetterForm, MarkSentForm
 from casework.letters.models import Letter, LetterKind
@@ -74,23 +74,17 @@ def letter_new(request, case):
     )
 
 
-# The download itself is recorded by DownloadAuditMiddleware, as every attachment is.
 @case_access(*CASEWORK_ROLES, action=None)
 def letter_download(request, case, pk):
     letter = _letter(case, pk)
-    try:
-        handle = letter.pdf.open("rb")
-    except FileNotFoundError:
-        raise Http404(
-            "The PDF of this letter is missing from file storage. Ask your system administrator "
-            "to restore it from backup."
-        ) from None
-    response = FileResponse(
-        handle, as_attachment=True, filename=letter.download_name, content_type="application/pdf"
+    return serve_private_file(
+        request,
+        letter.pdf,
+        letter.download_name,
+        case=case,
+        object_id=letter.pk,
+        content_type="application/pdf",
     )
-    # Patient-identifiable: never kept in a shared or browser cache.
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @case_access(*CASEWORK_ROLES)

@@ -9,12 +9,12 @@ missing one) and the view recorded in the access log.
 
 from django.contrib import messages
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from casework import deadlines
-from casework.access import case_access
+from casework.access import case_access, serve_private_file
 from casework.exceptions import CaseworkError
 from casework.letters.models import LetterKind
 from casework.referrals import services as referrals
@@ -235,7 +235,9 @@ def referral_file(request, case, pk, kind):
     field = getattr(referral, FILES.get(kind, ""), None) if kind in FILES else None
     if not field:
         raise Http404("No such document on this referral.")
-    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/")[-1])
+    return serve_private_file(
+        request, field, field.name.rsplit("/")[-1], case=case, object_id=f"{referral.pk}/{kind}"
+    )
 
 
 @case_access(*CASEWORK_ROLES)
@@ -308,10 +310,12 @@ def coordinated_response_file(request, case):
     lead = case.involved_bodies.filter(is_lead=True).first()
     if lead is None or not lead.coordinated_response:
         raise Http404("No co-ordinated response yet.")
-    return FileResponse(
-        lead.coordinated_response.open("rb"),
-        as_attachment=True,
-        filename=lead.coordinated_response.name.rsplit("/")[-1],
+    return serve_private_file(
+        request,
+        lead.coordinated_response,
+        lead.coordinated_response.name.rsplit("/")[-1],
+        case=case,
+        object_id=lead.pk,
     )
 
 

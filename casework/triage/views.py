@@ -7,10 +7,11 @@ contact: anyone unit-wide for a contact still in triage, or someone who can see 
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from casework.access import serve_private_file
 from casework.exceptions import CaseworkError
 from casework.models import Case
 from casework.triage import services as triage
@@ -160,7 +161,7 @@ def _act(request, contact, action, form):
 @role_required(*CASEWORK_ROLES)
 def attachment_download(request, pk):
     """Always a download (never shown inline) with the type worked out from the content."""
-    attachment = get_object_or_404(ContactAttachment.objects.select_related("contact"), pk=pk)
+    attachment = get_object_or_404(ContactAttachment.objects.select_related("contact__case"), pk=pk)
     contact = attachment.contact
     if contact.case_id:
         allowed = Case.objects.visible_to(request.user).filter(pk=contact.case_id).exists()
@@ -168,11 +169,11 @@ def attachment_download(request, pk):
         allowed = has_role(request.user, *UNIT_WIDE_ROLES)
     if not allowed:
         raise Http404("No such file, or not one you can see.")
-    response = FileResponse(
-        attachment.file.open("rb"),
-        as_attachment=True,
-        filename=attachment.original_name,
+    return serve_private_file(
+        request,
+        attachment.file,
+        attachment.original_name,
+        case=contact.case,
+        object_id=attachment.pk,
         content_type=attachment.content_type,
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
