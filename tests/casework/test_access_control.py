@@ -253,3 +253,34 @@ def test_only_administrators_reach_the_admin(client, administrator, manager):
     assert client.get("/admin/").status_code == 302
     client.force_login(administrator)
     assert client.get("/admin/").status_code == 200
+
+
+# --- What a refused user reads ---------------------------------------------------------------
+
+
+def test_a_case_out_of_reach_is_a_page_not_found_that_says_why(officer_client):
+    response = officer_client.get("/cases/COMP-1999-000001/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "Page not found" in page
+    assert "No case with that reference, or it is not one you can see." in page
+    assert "nhsuk-header" in page  # the service's own page, with its header and navigation
+
+
+def test_a_page_the_role_does_not_allow_says_so_in_plain_words(client, commissioner):
+    client.force_login(commissioner)
+    response = client.get("/contacts/new/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "You cannot open this page" in page
+    assert "Your role does not give access to this page." in page
+    assert "Go to My work" in page
+
+
+def test_a_new_account_without_a_role_is_told_to_ask_for_one(client):
+    client.force_login(UserFactory(username="newstarter"))
+    response = client.get("/")
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your account has no role yet. Ask an administrator to give you one." in page
+    assert "Go to My work" not in page  # it would lead straight back here

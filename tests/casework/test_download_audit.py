@@ -115,10 +115,3 @@ def test_a_file_missing_from_storage_is_a_404_that_says_so(officer_client, sent_
     assert "Page not found" in page
     assert "is missing from file storage. Ask your system administrator" in page
     assert not AccessLog.objects.filter(action=DOWNLOAD).exists()
-
-
-def test_a_case_out_of_reach_is_a_page_not_found_that_says_why(officer_client):
-    page = officer_client.get("/cases/COMP-1999-000001/").content.decode()
-    assert "Page not found" in page
-    assert "No case with that reference, or it is not one you can see." in page
-    assert "nhsuk-header" in page  # the service's own page, with its header and navigation
