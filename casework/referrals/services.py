@@ -320,11 +320,34 @@ def send_referral(
     pack = render_pdf("pdf/referral_pack.html", context)
     stem = f"{referral.case.reference}-{org.ods_code or org.pk}-{referral.pk}"
     referral.pack.save(f"referral-pack-{stem}.pdf", ContentFile(pack), save=False)
-    # The complainant is told where the complaint went (reg 6(6): treated as made to that
-    # body), in the REFERRAL_NOTICE letter on the case's Letters tab. A letter that cannot be
-    # made does not hold the referral back: the reason is kept and shown, to put right.
-    reason = f"Referral pack sent to {org} ({referral.sent_to})"
-    complainant = context["complainant"]
+    try:
+        reason = f"Referral pack sent to {org} ({referral.sent_to})"
+        _make_notice(referral, context["complainant"], by=by, at=at)
+        if referral.notice_refused:
+            reason += f"; no letter to the complainant: {referral.notice_refused}"
+        save_with_reason(referral, by, reason)
+        message = EmailMessage(
+            subject=f"Complaint referral {referral.case.reference}: please respond by "
+            f"{_long(referral.response_due)}",
+            body=_render_text("email/referral_sent.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[referral.sent_to],
+        )
+        message.attach(f"referral-pack-{stem}.pdf", pack, "application/pdf")
+        message.send()
+    except BaseException:
+        # The rows roll back with the transaction; the files already in storage would not.
+        referral.pack.delete(save=False)
+        if referral.notice is not None:
+            referral.notice.pdf.delete(save=False)
+        raise
+    return referral
+
+
+def _make_notice(referral: Referral, complainant: Person | None, *, by: User, at: datetime) -> None:
+    """The complainant is told where the complaint went (reg 6(6): it is treated as made to
+    that body), in the REFERRAL_NOTICE letter on the case's Letters tab. A letter that cannot
+    be made does not hold the referral back: `notice_refused` keeps the reason, to put right."""
     try:
         if complainant is None:
             raise CaseworkError("There is no complainant or patient on the case.")
@@ -338,19 +361,6 @@ def send_referral(
         )
     except CaseworkError as error:
         referral.notice_refused = str(error)
-        reason += f"; no letter to the complainant: {error}"
-    save_with_reason(referral, by, reason)
-
-    message = EmailMessage(
-        subject=f"Complaint referral {referral.case.reference}: please respond by "
-        f"{_long(referral.response_due)}",
-        body=_render_text("email/referral_sent.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[referral.sent_to],
-    )
-    message.attach(f"referral-pack-{stem}.pdf", pack, "application/pdf")
-    message.send()
-    return referral
 
 
 def _render_text(template: str, context: dict) -> str:

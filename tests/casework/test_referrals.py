@@ -5,6 +5,7 @@ import datetime as dt
 import io
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -415,6 +416,9 @@ def test_a_mail_server_failure_leaves_the_referral_unsent(
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.READY
     assert referral.sent_on is None
+    # Neither the pack nor the complainant's letter is left behind in file storage.
+    assert not [path for path in Path(settings.MEDIA_ROOT).rglob("*") if path.is_file()]
+    assert not case.letters.exists()
 
 
 class RefusingBackend:
