@@ -100,6 +100,14 @@ class Organisation(models.Model):
     def is_open(self) -> bool:
         return self.closed_on is None
 
+    @property
+    def complaints_postal_address(self) -> str:
+        """Where complaints go by post: the complaints contact's address, else the
+        organisation's own with its postcode."""
+        return self.complaints_contact_address or "\n".join(
+            part for part in (self.address, self.postcode) if part
+        )
+
 
 class Person(models.Model):
     """A patient, complainant or representative. The same person may play several roles."""

@@ -185,19 +185,15 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _complaints_address(org: Organisation) -> str:
-    return org.complaints_contact_address or "\n".join(
-        part for part in (org.address, org.postcode) if part
-    )
+def _sent_to(org: Organisation) -> dict[str, str]:
+    return {"referred_to_name": org.name, "referred_to_address": org.complaints_postal_address}
 
 
 def referral_notice_details(referral: Referral) -> dict[str, str]:
     """What a referral notice says about one referral: where it went, which part, and the
     organisation's dates once it is sent."""
-    org = referral.organisation
     return {
-        "referred_to_name": org.name,
-        "referred_to_address": _complaints_address(org),
+        **_sent_to(referral.organisation),
         "referred_part": "" if referral.is_whole_complaint else referral.part,
         "referral_acknowledgement_due_date": long_date(referral.acknowledgement_due),
         "referral_response_due_date": long_date(referral.response_due),
@@ -215,13 +211,7 @@ def _referral_details(case: Case) -> dict[str, str]:
     )
     if referral is not None:
         return referral_notice_details(referral)
-    if case.organisation is None:
-        return {}
-    org = case.organisation
-    return {
-        "referred_to_name": org.name,
-        "referred_to_address": _complaints_address(org),
-    }
+    return _sent_to(case.organisation) if case.organisation else {}
 
 
 def letter_context(

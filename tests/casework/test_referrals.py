@@ -394,6 +394,24 @@ def test_a_switched_off_template_does_not_hold_the_referral_back(
     assert "There is no Where the complaint was sent" in referral.notice_refused
 
 
+def test_without_a_complaints_address_the_pack_and_letter_use_the_organisation_s_own(
+    case, complainant, owner
+):
+    practice = OrganisationFactory(
+        ods_code="B86009",
+        name="Kirkstall Surgery",
+        complaints_contact_email="complaints@kirkstall.example",
+        complaints_contact_address="",
+        address="5 Abbey Road\nLeeds",
+        postcode="LS5 3HS",
+    )
+    referral = referrals.send_referral(
+        consented(case, practice, complainant, owner), by=owner, at=SENT_AT
+    )
+    assert "Kirkstall Surgery (B86009) 5 Abbey Road Leeds LS5 3HS" in pdf_text(referral.pack)
+    assert "5 Abbey Road Leeds LS5 3HS" in pdf_text(referral.notice.pdf)
+
+
 def test_a_part_referral_says_which_part(case, practice, complainant, owner):
     referral = referrals.send_referral(
         consented(case, practice, complainant, owner, part="The cancelled appointments"),
